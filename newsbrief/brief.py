@@ -1,0 +1,68 @@
+"""The story card: the built-in stages, and the `brief` verb that runs them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from . import summarize as _summarize  # noqa: F401  (registers the built-in summarizers)
+from .config import Options
+from .ingest import ingest
+from .pipeline import Pipeline, Stage
+from .records import Brief
+from .registry import segmenters, summarizers
+from .segment import split_sentences
+
+
+def default_stages(options: Options) -> list[Stage]:
+    """sentences → sections → summary; later stages (facts) plug in here."""
+    segmenter = segmenters.make(options.segmenter)
+    summarizer = summarizers.make(options.summarizer)
+
+    def sentences(brief: Brief) -> Mapping[str, Any]:
+        return {"sentences": split_sentences(brief.article)}
+
+    def sections(brief: Brief) -> Mapping[str, Any]:
+        lede, found = segmenter(brief.article, brief.sentences)
+        return {"headline": brief.article.title, "lede": lede, "sections": found}
+
+    def summary(brief: Brief) -> Mapping[str, Any]:
+        return {
+            "summary": summarizer(
+                brief.article, brief.sentences, bullets=options.bullets, words=options.words
+            )
+        }
+
+    return [
+        Stage("sentences", sentences, requires=("article",), assigns=("sentences",)),
+        Stage("sections", sections, requires=("sentences",),
+              assigns=("headline", "lede", "sections")),
+        Stage("summary", summary, requires=("sentences",), assigns=("summary",)),
+    ]
+
+
+def brief(
+    source: str | bytes | Path,
+    *,
+    url: str | None = None,
+    published: str | datetime | None = None,
+    options: Options | None = None,
+    pipeline: Pipeline | None = None,
+) -> Brief:
+    """Read one article from `source` and return its brief.
+
+    Args:
+        source: a file path, an http(s) URL, or the page itself (HTML or a text capture).
+        url: the page's URL, when `source` is its content.
+        published: the publication time, when the page does not state it.
+        options: ingest and brief options; offline defaults.
+        pipeline: a pipeline to reuse across calls (built from `options` if not given).
+
+    Raises:
+        IngestError, NoArticle: with a message saying what to do.
+    """
+    options = options or Options()
+    article = ingest(source, url=url, published=published, options=options).unwrap()
+    return (pipeline or Pipeline.default(options))(article)
