@@ -34,8 +34,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from newsbrief.datasets import default_data_dir
+
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = REPO.parent / "shared" / "data"
+DEFAULT_DATA = default_data_dir()
 DATASET = "article-extraction-benchmark"
 SYSTEMS = ("newsbrief", "trafilatura", "newspaper4k")
 # The keys of one --json row, in order; the lead's CI reads these.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -12,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from newsbrief.datasets import shared_dir
+
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("NEWSBRIEF_SHARED", ROOT.parent / "shared"))
+SHARED = shared_dir()
 DATA = SHARED / "data"
 SEED = SHARED / "seeds" / "000_7b21f39052bb84c7.txt"
 SEED_EXPECTED = SHARED / "samples" / "seed.expected.json"
