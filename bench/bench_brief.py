@@ -36,7 +36,6 @@ from pathlib import Path
 
 from newsbrief.datasets import default_data_dir
 
-REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = default_data_dir()
 DATASET = "article-extraction-benchmark"
 SYSTEMS = ("newsbrief", "trafilatura", "newspaper4k")
