@@ -9,6 +9,7 @@ from typing import Any
 
 from . import summarize as _summarize  # noqa: F401  (registers the built-in summarizers)
 from .config import Options
+from .facts.timeline import build_timeline
 from .ingest import ingest
 from .pipeline import Pipeline, Stage
 from .records import Brief
@@ -17,7 +18,7 @@ from .segment import split_sentences
 
 
 def default_stages(options: Options) -> list[Stage]:
-    """sentences → sections → summary; later stages (facts) plug in here."""
+    """sentences → sections → summary → timeline."""
     segmenter = segmenters.make(options.segmenter)
     summarizer = summarizers.make(options.summarizer)
 
@@ -35,11 +36,17 @@ def default_stages(options: Options) -> list[Stage]:
             )
         }
 
+    def timeline(brief: Brief) -> Mapping[str, Any]:
+        if brief.article.source.language not in (None, "en"):
+            return {"timeline": ()}  # the date grammar is English
+        return {"timeline": build_timeline(brief.article, brief.sentences)}
+
     return [
         Stage("sentences", sentences, requires=("article",), assigns=("sentences",)),
         Stage("sections", sections, requires=("sentences",),
               assigns=("headline", "lede", "sections")),
         Stage("summary", summary, requires=("sentences",), assigns=("summary",)),
+        Stage("timeline", timeline, requires=("sentences",), assigns=("timeline",)),
     ]
 
 

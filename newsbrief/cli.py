@@ -211,3 +211,69 @@ def ingest(inputs: tuple[str, ...], url: str | None, published: str | None,
         else:
             click.echo(json.dumps(result.article.to_dict(), ensure_ascii=False))
     _report(failures, total)
+
+
+@cli.command("eval", context_settings=CONTEXT)
+@click.argument("tasks", nargs=-1)
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path),
+              help="The folder of data sets (default: ../shared/data, or $NEWSBRIEF_SHARED/data).")
+@click.option("--limit", type=click.IntRange(min=1), help="Score at most N items per data set.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON list of rows.")
+@click.option("--markdown", is_flag=True, help="Print the table as Markdown (for docs/).")
+@click.option("--gate", type=click.Path(dir_okay=False, path_type=Path),
+              help="Check the scores against the floors in this file (e.g. eval/baseline.json);"
+              " exit 1 below a floor.")
+@click.option("--update-floors", is_flag=True, help="With --gate: raise the floors to these scores.")
+@click.option("--allow-regression", is_flag=True, help="With --update-floors: allow lowering.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@_guarded
+def eval_(tasks: tuple[str, ...], data: Path | None, limit: int | None, as_json: bool,
+          markdown: bool, gate: Path | None, update_floors: bool, allow_regression: bool,
+          debug: bool) -> None:
+    """Score newsbrief on public data, beside the tools people use, in the same run.
+
+    TASKS: captures, extraction, summary, sections, quotes, dates, stories, or all
+    (the default). Each prints newsbrief's scores, the anchors run on the same items,
+    and the published numbers from the data set's SOURCE.md.
+
+    \b
+    Example:
+        newsbrief eval captures --limit 20
+        newsbrief eval all --json > scores.json
+        newsbrief eval all --limit 20 --gate eval/baseline.json
+    """
+    from .datasets import default_data_dir
+    from .evaluate import TASKS, evaluate
+    from .evaluate import gate as quality_gate
+    from .evaluate.report import table
+
+    chosen = list(TASKS) if not tasks or "all" in tasks else list(tasks)
+    unknown = [t for t in chosen if t not in TASKS]
+    if unknown:
+        raise click.UsageError(f"unknown task {unknown[0]!r}; choose from {', '.join(TASKS)}, all.")
+    data_dir = data or default_data_dir()
+    if not data_dir.is_dir():
+        raise click.ClickException(
+            f"no data folder at {data_dir}: pass --data DIR or set NEWSBRIEF_SHARED."
+        )
+    if gate and not update_floors:
+        floors_limit = json.loads(gate.read_text()).get("limit")
+        if limit is None:
+            limit = floors_limit
+        elif floors_limit != limit:
+            raise click.UsageError(f"{gate} holds floors for --limit {floors_limit}, not {limit}.")
+    rows = evaluate(chosen, data_dir, limit)
+    click.echo(json.dumps(rows, indent=1) if as_json else table(rows, markdown=markdown))
+    if gate and update_floors:
+        for note in quality_gate.update(rows, gate, limit=limit or 0,
+                                        allow_regression=allow_regression):
+            click.echo(note, err=True)
+    elif gate:
+        result = quality_gate.check(rows, gate)
+        if result.failures:
+            click.echo(f"Quality gate: {len(result.failures)} of {result.checked} floors failed:",
+                       err=True)
+            for failure in result.failures:
+                click.echo(f"  {failure}", err=True)
+            sys.exit(1)
+        click.echo(f"Quality gate: all {result.checked} floors hold.", err=True)
