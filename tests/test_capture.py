@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import textwrap
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 
 import pytest
-from conftest import DATA, ROOT
+from conftest import DATA
 
+from newsbrief.evaluate.captures import score_captures
 from newsbrief.ingest.capture import read_capture
 from newsbrief.records import ParsedPage
 
@@ -184,19 +183,10 @@ def test_capture_without_article_has_no_blocks(capture: str) -> None:
     assert page.blocks == ()
 
 
-def load_eval_captures() -> ModuleType:
-    """eval/ is not a package on the test path; load the scorer the way the CLI script runs it."""
-    spec = importlib.util.spec_from_file_location("eval_captures", ROOT / "eval" / "captures.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_capture_f1_on_real_page_captures() -> None:
     if not (DATA / "page-captures" / "gold.json").is_file():
         pytest.skip(f"page captures not found under {DATA} (set NEWSBRIEF_SHARED)")
-    result = load_eval_captures().score_captures(DATA)
+    result = score_captures(DATA)
     assert result["pages"] >= 100
     assert result["reader"]["f1"] >= 0.90, result["reader"]
     assert result["reader"]["f1"] > result["baseline"]["f1"] + 0.2

@@ -11,17 +11,21 @@ left, so the reader works the way jusText and boilerpipe do on HTML blocks, on l
 2. Each unit is classed by length, sentence punctuation and the density of the page's own
    function words (learned from its longer lines, so it works in any language): `good`
    paragraphs, `near` (shorter sentences), `item` (sentence-like list items), `short` and `bad`
-   lines; teaser cards, cookie banners and echoed text (an image's alt text repeated as its
-   caption) are `bad`; comment-section and copyright lines are `end` markers.
-3. The body is the densest run of good units (a maximum-sum subarray over per-unit scores),
-   searched between barriers: a long run of menu-like lines, and the first comment/copyright
-   marker after a substantial run of text.
-4. Inside that run, short lines are kept unless they are interface text (share buttons,
-   "Advertisement"), bylines, datelines or photo credits; a short line followed by text is an
-   in-body `heading`. Story-card pages like the seed (a 1–3-word label line, a one-line
-   takeaway, then a paragraph, repeated) get `label` and `takeaway` blocks.
+   lines. Teaser cards, cookie banners, author bios and echoed text (alt text repeated as a
+   caption, a hidden copy of the article) are `bad`; photo captions are `short`; comment-section
+   and copyright lines are `end` markers.
+3. The body is the densest run of text (a maximum-sum subarray over per-unit scores, where a
+   paragraph standing alone between non-text counts half), searched between barriers: a long
+   run of menu-like lines and the end markers. The first end marker after a substantial run
+   ends the article unless a later run reads like an article rather than a comment thread.
+4. The run is trimmed and extended: it starts after a byline or dateline near its top (what
+   precedes is the standfirst), and takes in a list it ends by introducing ("Tour dates:").
+   Inside it, short lines are kept unless they are interface text, bylines, datelines, photo
+   credits or the headlines of a "Related" box; a short line followed by text is an in-body
+   `heading`. Story-card pages like the seed (a 1–3-word label line, a one-line takeaway, then
+   a paragraph, repeated) get `label` and `takeaway` blocks.
 5. The headline is the title-like line before the body that best matches the body's words (a
-   repeated line gets a bonus: pages print their headline more than once); the dateline, the
+   repeated line, or one with a byline or dateline under it, gets a bonus); the dateline, the
    byline and the lede label are looked for between the headline and the body.
 
 Scored by `eval/captures.py` (token F1 against the gold bodies of `data/page-captures`).
@@ -96,7 +100,9 @@ _INTERFACE = re.compile(rf"^\W*{_INTERFACE_WORDS}", re.IGNORECASE)
 # A short line that holds one anywhere counts toward a run of menu lines.
 _INTERFACE_ANYWHERE = re.compile(rf"\b{_INTERFACE_WORDS}", re.IGNORECASE)
 # A relative time stamp, as comment threads print them.
-_AGO = re.compile(r"\b(?:\d+|an?)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago\b", re.IGNORECASE)
+_AGO = re.compile(
+    r"\b(?:\d+|an?)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago\b", re.IGNORECASE
+)
 # The heading of a box of links to other stories set inside an article.
 _BOX_HEADING = re.compile(
     r"^\W*(?:related|read (?:more|also|next)|more (?:from|on|in|about|stories|news)|see also|also read"
@@ -291,7 +297,7 @@ def _classify(units: list[_Unit]) -> None:
     freq: Counter[str] = Counter()
     tokens: list[list[str]] = []
     cjk: list[int] = []
-    where: dict[str, list[int]] = {}
+    copies: Counter[str] = Counter()
     for i, u in enumerate(units):
         tokens.append(_WORD.findall(u.text.lower()))
         cjk.append(len(_CJK.findall(u.text)))
@@ -300,15 +306,13 @@ def _classify(units: list[_Unit]) -> None:
         u.words = len(tokens[i]) + cjk[i] // 2
         if u.words >= _STOPWORD_SOURCE_WORDS:
             freq.update(w for w in tokens[i] if len(w) <= _STOPWORD_MAX_LEN)
-        where.setdefault(u.key, []).append(i)
+        copies[u.key] += 1
     stopwords = {w for w, _ in freq.most_common(_PAGE_STOPWORDS)}
     for i, u in enumerate(units):
-        copies = where[u.key]
-        u.repeats = len(copies) - 1
+        u.repeats = copies[u.key] - 1
+        nearby = units[max(0, i - _ECHO_DISTANCE) : i + _ECHO_DISTANCE + 1]
         u.echo = u.repeats > 0 and (
-            u.words >= _ECHO_LONG
-            or bool(u.marker)
-            or any(0 < abs(j - i) <= _ECHO_DISTANCE for j in copies)
+            u.words >= _ECHO_LONG or bool(u.marker) or sum(v.key == u.key for v in nearby) > 1
         )
         if cjk[i] * 2 > len(u.text):
             # CJK runs are single `\w+` tokens: sentence marks stand in for function words.

@@ -100,7 +100,8 @@ _FALLBACK_HINT = re.compile(rf"\b{_ANY_MONTH}\b(?=.*\b(?:19|20)\d\d\b)", re.IGNO
 _RELATIVE_HINT = re.compile(rf"\b{_ANY_MONTH}\b|\bago\b|\byesterday\b|\btoday\b", re.IGNORECASE)
 
 # Fixed offsets for zone abbreviations that name one offset; the US "ET/CT/MT/PT" follow
-# daylight saving, so they resolve through the tz database on the date they qualify.
+# daylight saving, so they resolve through the tz database on the date they qualify. "IST" is
+# read as India Standard Time, the most common on English-language news pages.
 _FIXED_ZONES = {
     "GMT": 0, "UTC": 0, "Z": 0, "WET": 0, "BST": 60, "CET": 60, "WAT": 60, "WEST": 60,
     "CEST": 120, "EET": 120, "EEST": 180, "MSK": 180, "IST": 330, "HKT": 480, "SGT": 480,
@@ -295,4 +296,9 @@ def _dateparser_fallback(text: str, relative_to: datetime | None) -> datetime | 
     settings: dict[str, object] = {"PREFER_DATES_FROM": "past", "STRICT_PARSING": False}
     if relative_to is not None:
         settings["RELATIVE_BASE"] = relative_to
-    return dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]  # dateparser's settings are an untyped dict
+    try:
+        # dateparser's settings argument is an untyped dict in its stubs
+        return dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    except Exception as exc:  # noqa: BLE001  (it raises assorted errors on odd input; junk is not a date)
+        logger.debug("dateparser gave up on %r (%s)", text[:80], exc)
+        return None
