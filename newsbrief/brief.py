@@ -7,10 +7,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from . import sections as _sections  # noqa: F401  (registers the topics.v1 segmenter)
 from . import summarize as _summarize  # noqa: F401  (registers the built-in summarizers)
 from .config import Options
+from .facts import extract_entities, extract_quotes
 from .facts.timeline import build_timeline
 from .ingest import ingest
+from .labels import write_headline
 from .pipeline import Pipeline, Stage
 from .records import Brief
 from .registry import segmenters, summarizers
@@ -18,7 +21,11 @@ from .segment import split_sentences
 
 
 def default_stages(options: Options) -> list[Stage]:
-    """sentences → sections → summary → timeline."""
+    """sentences → sections → summary → facts → timeline.
+
+    The facts stage runs entities and quotes together: quotes resolve their speakers
+    through the entities' aliases, which need not outlive the stage.
+    """
     segmenter = segmenters.make(options.segmenter)
     summarizer = summarizers.make(options.summarizer)
 
@@ -27,13 +34,25 @@ def default_stages(options: Options) -> list[Stage]:
 
     def sections(brief: Brief) -> Mapping[str, Any]:
         lede, found = segmenter(brief.article, brief.sentences)
-        return {"headline": brief.article.title, "lede": lede, "sections": found}
+        headline = write_headline(brief.article, lede, brief.sentences)
+        return {"headline": headline.text if headline else None, "lede": lede, "sections": found}
 
     def summary(brief: Brief) -> Mapping[str, Any]:
         return {
             "summary": summarizer(
                 brief.article, brief.sentences, bullets=options.bullets, words=options.words
             )
+        }
+
+    def facts(brief: Brief) -> Mapping[str, Any]:
+        if brief.article.source.language not in (None, "en"):
+            return {"people": (), "organizations": (), "places": (), "quotes": ()}
+        entities = extract_entities(brief.article, brief.sentences)
+        return {
+            "people": entities.people,
+            "organizations": entities.organizations,
+            "places": entities.places,
+            "quotes": extract_quotes(brief.article, brief.sentences, entities),
         }
 
     def timeline(brief: Brief) -> Mapping[str, Any]:
@@ -46,6 +65,8 @@ def default_stages(options: Options) -> list[Stage]:
         Stage("sections", sections, requires=("sentences",),
               assigns=("headline", "lede", "sections")),
         Stage("summary", summary, requires=("sentences",), assigns=("summary",)),
+        Stage("facts", facts, requires=("sentences",),
+              assigns=("people", "organizations", "places", "quotes")),
         Stage("timeline", timeline, requires=("sentences",), assigns=("timeline",)),
     ]
 

@@ -133,9 +133,9 @@ def _filename(brief: Brief, ext: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
               help="Write one file per article into this folder instead of printing.")
-@click.option("--segmenter", default="source.v1", show_default=True,
+@click.option("--segmenter", default="topics.v1", show_default=True,
               help=f"Section segmenter: {', '.join(segmenters.names())}.")
-@click.option("--summarizer", default="lead.v1", show_default=True,
+@click.option("--summarizer", default="extractive.v1", show_default=True,
               help=f"Summarizer: {', '.join(summarizers.names())}.")
 @click.option("--bullets", type=click.IntRange(1, 10), default=3, show_default=True,
               help="Bullets in the summary.")

@@ -23,8 +23,8 @@ class Options:
         timeout: seconds allowed to connect to and to read a URL.
     """
 
-    segmenter: str = "source.v1"
-    summarizer: str = "lead.v1"
+    segmenter: str = "topics.v1"
+    summarizer: str = "extractive.v1"
     bullets: int = 3
     words: int = 60
     allow_private: bool = False

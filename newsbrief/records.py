@@ -261,12 +261,19 @@ class Person:
 
 @dataclass(frozen=True, slots=True)
 class Quote:
-    """A verbatim quote: `text == article.text[span.start:span.end]`."""
+    """A verbatim quote: `text == article.text[span.start:span.end]`.
+
+    A quote interrupted by its attribution (`"…," he said, "…"`) comes as consecutive
+    parts, the later ones with `continues` set. `speaker_span` is the text naming the
+    speaker for this quote ("he", "Asif"), so the attribution can be checked too.
+    """
 
     text: str
     span: Span
     speaker: str | None
     kind: QuoteKind
+    speaker_span: Span | None = None
+    continues: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -274,6 +281,8 @@ class Quote:
             "speaker": self.speaker,
             "kind": self.kind,
             "span": self.span.to_list(),
+            "speaker_span": self.speaker_span.to_list() if self.speaker_span else None,
+            "continues": self.continues,
         }
 
 

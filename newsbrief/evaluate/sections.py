@@ -13,8 +13,8 @@ from its paragraphs against the heading (the takeaway line on story cards), by R
 (stemmed), beside the section's lead sentence; averaged per page, then over pages.
 
 Example:
-    python eval/sections.py -v
-    python eval/sections.py --data /work/shared/data --limit 40 --json
+    python -m newsbrief.evaluate.sections -v
+    python -m newsbrief.evaluate.sections --data /work/shared/data --limit 40 --json
 """
 
 from __future__ import annotations
@@ -30,20 +30,17 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
-if __package__ in (None, ""):  # run as a script: make the repository root importable
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-# (imported after the sys.path fix above)
-from newsbrief.errors import NewsbriefError
-from newsbrief.ingest import build_article, ingest
-from newsbrief.labels import lemma, write_takeaway
-from newsbrief.records import Article, Block, ParsedPage, Sentence
-from newsbrief.sections import make_topic_segmenter
-from newsbrief.segment import split_sentences
+from ..datasets import default_data_dir
+from ..errors import NewsbriefError
+from ..ingest import build_article, ingest
+from ..labels import lemma, write_takeaway
+from ..records import Article, Block, ParsedPage, Sentence
+from ..sections import make_topic_segmenter
+from ..segment import split_sentences
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+DEFAULT_DATA = default_data_dir()
 BENCHMARK = "article-extraction-benchmark"
 # A page needs this many subheadings for its sections to be a reference worth scoring
 # against: a single heading is mostly "Comments" or a promotion, not a section.

@@ -18,16 +18,15 @@ Nothing is downloaded: sumy gets an offline tokenizer (nupunkt sentences, regex 
 instead of NLTK's punkt, and rouge_score's tokenizer needs no NLTK data.
 
 Example:
-    python eval/summary.py
-    python eval/summary.py --limit 20 --json
-    python eval/summary.py --fit      # refit extractive.WORD_WEIGHTS on these documents
+    python -m newsbrief.evaluate.summary
+    python -m newsbrief.evaluate.summary --limit 20 --json
+    python -m newsbrief.evaluate.summary --fit      # refit extractive.WORD_WEIGHTS on these documents
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import logging
 import re
 import sys
 import time
@@ -39,18 +38,14 @@ from typing import Any
 
 import nupunkt
 
-if __package__ in (None, ""):  # run as a script: make the repository root importable
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from ..datasets import default_data_dir
+from ..ingest import build_article
+from ..records import Article, Block, ParsedPage, Sentence
+from ..registry import summarizers
+from ..segment import split_sentences
+from ..summarize import extractive, lead  # noqa: F401  (lead registers lead.v1)
 
-from newsbrief.ingest import build_article  # noqa: E402  (after the sys.path fix above)
-from newsbrief.records import Article, Block, ParsedPage, Sentence  # noqa: E402
-from newsbrief.registry import summarizers  # noqa: E402
-from newsbrief.segment import split_sentences  # noqa: E402
-from newsbrief.summarize import extractive, lead  # noqa: E402, F401  (register the backends)
-
-logger = logging.getLogger(__name__)
-
-DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+DEFAULT_DATA = default_data_dir()
 DATASETS = ("summeval", "realsumm")
 METRICS = ("rouge1", "rouge2", "rougeLsum")
 BULLETS = 3
@@ -143,7 +138,7 @@ def detokenize(text: str) -> str:
 
 def lines(text: str) -> str:
     """`text`'s sentences (nupunkt), one per line: the form ROUGE-Lsum wants."""
-    return "\n".join(s.strip() for s in nupunkt.sent_tokenize(text) if s.strip())
+    return "\n".join(s.strip() for s, _ in nupunkt.sent_spans_with_text(text) if s.strip())
 
 
 def load(data_dir: Path, limit: int | None = None) -> list[Document]:
@@ -180,13 +175,17 @@ def _sumy(kind: str) -> Callable[[Document], str]:
         raise SystemExit(f"{e}: the evaluation needs sumy (pip install sumy)") from e
 
     class OfflineTokenizer(Tokenizer):
-        """sumy's tokenizer, minus NLTK data: regex words (sentences come from newsbrief)."""
+        """sumy's tokenizer without NLTK data: nupunkt sentences, regex words.
+
+        The documents are built from newsbrief's own sentences, so every system picks from
+        the same units; `to_sentences` serves any sumy path that splits text itself.
+        """
 
         def __init__(self) -> None:  # Tokenizer.__init__ would load NLTK's punkt model
             self._language = "english"
 
         def to_sentences(self, paragraph: str) -> tuple[str, ...]:
-            return tuple(s.strip() for s in nupunkt.sent_tokenize(paragraph) if s.strip())
+            return tuple(s.strip() for s, _ in nupunkt.sent_spans_with_text(paragraph) if s.strip())
 
         def to_words(self, sentence: str) -> tuple[str, ...]:
             return tuple(w for w in re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", sentence)
@@ -226,7 +225,10 @@ def run(data_dir: Path, limit: int | None = None) -> list[dict[str, Any]]:
         rouge1, rouge2, rougeLsum (F1, 0..1) or articles_per_second (process time of the
         summarizer alone, sentences given).
     """
-    from rouge_score import rouge_scorer
+    try:
+        from rouge_score import rouge_scorer
+    except ImportError as e:
+        raise SystemExit(f"{e}: the evaluation needs rouge-score (pip install rouge-score)") from e
 
     scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
     docs = load(data_dir, limit)
@@ -276,8 +278,9 @@ def table(rows: Sequence[dict[str, Any]]) -> str:
     for row in rows:
         scores.setdefault((row["dataset"], row["system"]), {})[row["metric"]] = row["value"]
         n[row["dataset"]] = row["n"]
-    out = [f"{'dataset':<9} {'system':<36} {'R-1':>6} {'R-2':>6} {'R-Lsum':>6}   "
-           f"{'published (these docs)':<22}  {'articles/s':>10}"]
+    header = (f"{'dataset':<9} {'system':<36} {'R-1':>6} {'R-2':>6} {'R-Lsum':>6}   "
+              f"{'published (dev.jsonl)':<22}  {'articles/s':>10}")
+    out = [header]
     for (dataset, system), s in scores.items():
         if "rouge1" not in s:
             continue
@@ -336,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fit", action="store_true",
                         help="fit the word salience weights on the data and print them")
     args = parser.parse_args(argv)
-    if not any((args.data / name).glob("*.jsonl") for name in DATASETS):
+    if not any(any((args.data / name).glob("*.jsonl")) for name in DATASETS):
         print(f"No summeval/ or realsumm/ *.jsonl under {args.data}: pass --data DIR.",
               file=sys.stderr)
         return 2
