@@ -30,7 +30,7 @@ import json
 import re
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean
@@ -44,6 +44,7 @@ from ..records import Article, Block, ParsedPage, Sentence
 from ..registry import summarizers
 from ..segment import split_sentences
 from ..summarize import extractive, lead  # noqa: F401  (lead registers lead.v1)
+from .report import table
 
 DEFAULT_DATA = default_data_dir()
 DATASETS = ("summeval", "realsumm")
@@ -256,44 +257,25 @@ def run(data_dir: Path, limit: int | None = None) -> list[dict[str, Any]]:
         shipped_names = sorted({k for d in subset for k in d.shipped},
                                key=lambda k: (len(k), k))
         for system in shipped_names:
-            outputs[system] = [d.shipped.get(system, "") for d in subset]
+            outputs[f"{system} (shipped)"] = [d.shipped.get(system, "") for d in subset]
         for system, predictions in outputs.items():
             scores = [scorer.score(d.reference, p) for d, p in zip(subset, predictions,
                                                                    strict=True)]
             for metric in METRICS:
                 value = mean(s[metric].fmeasure for s in scores)
                 rows.append(_row(dataset, system, metric, value, len(subset)))
+        rows += [_row(name, f"{system} (published)", metric, value / 100, None)
+                 for (name, system), values in PUBLISHED_DEV.items() if name == dataset
+                 for metric, value in zip(METRICS, values, strict=True)]
+    rows += [_row("cnn-dm-test", f"{system} (published)", metric, value / 100, None)
+             for system, values in PUBLISHED_FULL_TEST.items()
+             for metric, value in zip(METRICS, values, strict=True) if value is not None]
     return rows
 
 
-def _row(dataset: str, system: str, metric: str, value: float, n: int) -> dict[str, Any]:
+def _row(dataset: str, system: str, metric: str, value: float, n: int | None) -> dict[str, Any]:
     return {"task": "summary", "dataset": dataset, "system": system, "metric": metric,
             "value": value, "n": n}
-
-
-def table(rows: Sequence[dict[str, Any]]) -> str:
-    """The rows as a text table, ROUGE in %, with the published numbers beside ours."""
-    scores: dict[tuple[str, str], dict[str, float]] = {}
-    n: dict[str, int] = {}
-    for row in rows:
-        scores.setdefault((row["dataset"], row["system"]), {})[row["metric"]] = row["value"]
-        n[row["dataset"]] = row["n"]
-    header = (f"{'dataset':<9} {'system':<36} {'R-1':>6} {'R-2':>6} {'R-Lsum':>6}   "
-              f"{'published (dev.jsonl)':<22}  {'articles/s':>10}")
-    out = [header]
-    for (dataset, system), s in scores.items():
-        if "rouge1" not in s:
-            continue
-        pub = PUBLISHED_DEV.get((dataset, system))
-        full = PUBLISHED_FULL_TEST.get(system)
-        note = ("/".join(f"{v:.2f}" for v in pub) if pub else
-                "full test " + "/".join("—" if v is None else f"{v:.1f}" for v in full)
-                if full else "")
-        speed = f"{s['articles_per_second']:10.0f}" if "articles_per_second" in s else ""
-        out.append(f"{dataset:<9} {system:<36} {100 * s['rouge1']:6.2f} {100 * s['rouge2']:6.2f} "
-                   f"{100 * s['rougeLsum']:6.2f}   {note:<22}  {speed}")
-    out.append(", ".join(f"{d}: {k} documents" for d, k in n.items()))
-    return "\n".join(out)
 
 
 def fit_word_weights(data_dir: Path, limit: int | None = None) -> tuple[float, ...]:
