@@ -7,8 +7,10 @@ trafilatura finds the article's container; around it, this module:
   (trafilatura works on its own copy, so the tree stays whole and is parsed only once);
 - turns trafilatura's XML into blocks: paragraphs, headings, list items and table rows, with
   the loose text between elements kept and words of two blocks never glued together;
+- adds the paragraphs of the article's sibling containers (a body split in several `<div>`s of
+  the same class around an advertisement, of which trafilatura keeps the first);
 - takes the page's JSON-LD `articleBody` when trafilatura's text is plainly a truncated part of
-  it (a paywall teaser, a body split over several containers);
+  it (a paywall teaser) or has lost its paragraph breaks;
 - drops page furniture that trafilatura lets through: cross-links ("Read more: ..."), and the
   tail of related links, newsletter and contact boxes, photo credits and copyright lines;
 - chooses the headline (the `<h1>` that matches the page's title, not the `<title>` with the
@@ -20,12 +22,13 @@ Measured on the article-extraction-benchmark and trafilatura-eval sets by
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
 import trafilatura
@@ -48,14 +51,9 @@ _PUBLISHED_META = (
     "dc.date.issued",
     "sailthru.date",
 )
-_PUBLISHED_XPATH = etree.XPath(
-    "//meta[@property=$n or @name=$n or @itemprop=$n]/@content", smart_strings=False
-)
 _JSON_LD = etree.XPath('//script[@type="application/ld+json"]/text()', smart_strings=False)
 _H1 = etree.XPath("//h1")
-_META = etree.XPath(
-    "//meta[@property=$n or @name=$n]/@content", smart_strings=False
-)
+_META = etree.XPath("//meta[@content]")
 # Where a byline names the author, in the order they are trusted: a link marked as the author's,
 # schema.org microdata, an hCard, then elements whose class says "byline" or "author".
 _BYLINE_XPATHS = tuple(etree.XPath(x) for x in (
@@ -77,7 +75,8 @@ class _Hints:
     headline: str | None = None  # JSON-LD headline
     og_title: str | None = None
     site_name: str | None = None
-    published: datetime | None = None  # a full timestamp from JSON-LD or the meta tags
+    published: datetime | None = None  # JSON-LD datePublished
+    meta_published: datetime | None = None  # a full timestamp from the meta tags
     authors: tuple[str, ...] = ()  # JSON-LD authors that are people
     article_body: str | None = None  # JSON-LD articleBody, as plain text
     h1: tuple[str, ...] = ()
@@ -95,22 +94,19 @@ def read_html(page: str | bytes, *, url: str | None = None) -> ParsedPage:
     )
     if doc is None or doc.body is None:
         return ParsedPage(blocks=(), url=url)
-    site_words = _site_words(doc.sitename, hints.site_name, doc.hostname,
-                             urlparse(url or "").hostname)
-    title = _title(hints, doc.title, site_words)
+    sites = _sites(doc.sitename, hints.site_name, doc.hostname, urlparse(url or "").hostname)
+    title = _title(hints, doc.title, sites)
     lines = _lines(doc.body, {t for t in (title, doc.title, *hints.h1[:1]) if t})
+    lines = _with_siblings(tree, lines, url)
     lines = _with_article_body(lines, hints.article_body, url)
     blocks = _without_furniture(lines)
-    day = doc.date
-    published = hints.published if hints.published and (
-        day is None or hints.published.date().isoformat() == day
-    ) else (_stamp(day) if day else None)
+    published = _published(hints, doc.date)
     return ParsedPage(
         blocks=tuple(blocks),
         title=title,
         dateline=doc.date,
         published=published,
-        author=_author(tree, hints, doc.author, site_words),
+        author=_author(tree, hints, doc.author, sites),
         outlet=doc.sitename or doc.hostname,
         url=doc.url or url,
         language=doc.language,
@@ -132,14 +128,14 @@ def _hints(tree: etree._Element) -> _Hints:
         text = _string(article.get("articleBody"))
         if text and (body is None or len(text) > len(body)):
             body = text
-    if published is None:
-        published = _meta_published(tree)
     h1 = tuple(t for e in _H1(tree)[:5] if (t := _clean(e.text_content())))
+    meta = _meta(tree)
     return _Hints(
         headline=headline and _clean(headline),
-        og_title=_first_meta(tree, "og:title"),
-        site_name=_first_meta(tree, "og:site_name"),
+        og_title=_clean(meta.get("og:title")) or None,
+        site_name=_clean(meta.get("og:site_name")) or None,
         published=published,
+        meta_published=_meta_published(meta),
         authors=tuple(authors),
         article_body=_plain(body) if body else None,
         h1=h1,
@@ -184,22 +180,50 @@ def _people(value: object) -> Iterator[str]:
             yield name
 
 
-def _site_words(*names: str | None) -> set[str]:
-    """Words that name the site ("Helge.at", "www.helge.at" → helge, at, www)."""
-    return {w.casefold() for name in names if name for w in _WORD.findall(name)} | {
-        "www", "com", "org", "net", "de", "online"}
+# Words of a site's name that say nothing about which site it is.
+_SITE_GENERIC = frozenset({"the", "www", "com", "org", "net", "de", "at", "ch", "fr", "co", "uk",
+                           "online"})
 
 
-def _first_meta(tree: etree._Element, name: str) -> str | None:
-    return next((t for v in _META(tree, n=name) if (t := _clean(v))), None)
+def _site_key(name: str) -> str:
+    """A site's name reduced to its telling words, run together: "www.badische-zeitung.de",
+    "Badische Zeitung" and "badische-zeitung" all give "badischezeitung"."""
+    return "".join(w for w in re.findall(r"[^\W_]+", name.casefold()) if w not in _SITE_GENERIC)
 
 
-def _meta_published(tree: etree._Element) -> datetime | None:
+def _sites(*names: str | None) -> set[str]:
+    """The keys of the site's names: its declared name, its host name (without its top-level
+    domain: "harbourtimes.example" is "harbourtimes")."""
+    keys = set()
+    for name in names:
+        if name and " " not in name.strip() and "." in name:
+            keys.add(_site_key(name.strip().rsplit(".", 1)[0]))
+        if name:
+            keys.add(_site_key(name))
+    return keys - {""}
+
+
+def _names_site(text: str, sites: set[str]) -> bool:
+    """Whether `text` is one of the site's names ("Jungefreiheit De" for jungefreiheit.de)."""
+    return _site_key(text) in sites
+
+
+def _meta(tree: etree._Element) -> dict[str, str]:
+    """The page's meta tags, `{name, property or itemprop: content}` (the first of each)."""
+    found: dict[str, str] = {}
+    for element in _META(tree):
+        content = element.get("content")
+        for key in ("property", "name", "itemprop"):
+            if (name := element.get(key)) and content:
+                found.setdefault(name, content)
+    return found
+
+
+def _meta_published(meta: dict[str, str]) -> datetime | None:
     """A full timestamp (time and zone) from the page's meta tags, if it has one."""
     for name in _PUBLISHED_META:
-        for value in _PUBLISHED_XPATH(tree, n=name):
-            if stamp := _stamp(str(value)):
-                return stamp
+        if (value := meta.get(name)) and (stamp := _stamp(value)):
+            return stamp
     return None
 
 
@@ -223,11 +247,26 @@ _BLOCK_TAG = re.compile(r"</?(?:p|div|br|h[1-6]|li|blockquote)\b[^>]*>", re.IGNO
 
 def _plain(body: str) -> str:
     """JSON-LD `articleBody` as plain text: some sites put HTML in it."""
-    import html
-
     if "<" in body and _TAG.search(body):
         body = _TAG.sub("", _BLOCK_TAG.sub("\n", body))
     return html.unescape(body)
+
+
+def _published(hints: _Hints, day: str | None) -> datetime | None:
+    """The publication time: htmldate's day (through trafilatura), with the time and zone of
+    the page's own timestamp for that day.
+
+    The page's JSON-LD and meta timestamps are not simply trusted over htmldate: many are in
+    UTC, a day off the date the page shows, or are the last update. But when both state the
+    same time with a local (non-UTC) offset, that is the publisher's own dateline and wins.
+    """
+    ld, meta = hints.published, hints.meta_published
+    if ld and meta and ld == meta and ld.utcoffset() not in (None, timedelta(0)):
+        return ld
+    for stamp in (ld, meta):
+        if stamp and (day is None or stamp.date().isoformat() == day):
+            return stamp
+    return _stamp(day) if day else None
 
 
 # --- the headline -----------------------------------------------------------------------------
@@ -236,7 +275,7 @@ _WORD = re.compile(r"\w+")
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—\-:»·•]+\s+|\s*\|\s*|\s+::\s+")
 
 
-def _title(hints: _Hints, extracted: str | None, site_words: set[str]) -> str | None:
+def _title(hints: _Hints, extracted: str | None, sites: set[str]) -> str | None:
     """The headline: the `<h1>` that the page's titles agree with, else the title without the
     site's name.
 
@@ -257,22 +296,17 @@ def _title(hints: _Hints, extracted: str | None, site_words: set[str]) -> str | 
             best, key = h1, candidate
     if best:
         return best
-    return _without_site(_clean(refs[0]), site_words) if refs else None
+    return _without_site(_clean(refs[0]), sites) if refs else None
 
 
-def _without_site(title: str, site_words: set[str]) -> str:
+def _without_site(title: str, sites: set[str]) -> str:
     """"Headline - Site" → "Headline", when the part cut off names the site."""
     separators = list(_TITLE_SEPARATOR.finditer(title))
     if not separators:
         return title
-
-    def names_site(part: str) -> bool:
-        words = {w.casefold() for w in _WORD.findall(part)}
-        return bool(words) and words <= site_words
-
-    if names_site(title[separators[-1].end():]):
+    if _names_site(title[separators[-1].end():], sites):
         return title[:separators[-1].start()].strip()
-    if names_site(title[:separators[0].start()]):
+    if _names_site(title[:separators[0].start()], sites):
         return title[separators[0].end():].strip()
     return title
 
@@ -375,6 +409,61 @@ def _lines(body: etree._Element, titles: set[str]) -> list[_Line]:
             if b.kind != "heading" or lines[i + 1].kind == "paragraph"]
 
 
+_TEXT_ELEMENTS = etree.XPath("//p")
+# A container is the article's when it holds this many of the extracted paragraphs.
+_HELD = 3
+_PROSE = 10  # words: shorter paragraphs of a sibling container are captions and labels
+
+
+def _with_siblings(tree: etree._Element, lines: list[_Line], url: str | None) -> list[_Line]:
+    """The article's paragraphs in sibling containers, which trafilatura leaves out.
+
+    Some sites split the body into several containers of the same class, with an
+    advertisement or a pull quote between them, and trafilatura keeps the first. The
+    container holding most extracted paragraphs is found by matching their text in the whole
+    tree; other containers of its tag and class that hold at least two paragraphs of prose
+    (sentences, no script) go in, in page order. What trafilatura dropped from the container
+    it kept stays dropped: it had its reasons (a teaser, a list of dates).
+    """
+    elements = _TEXT_ELEMENTS(tree)
+    position: dict[str, int] = {}
+    for i, element in enumerate(elements):
+        position.setdefault(_clean(element.text_content()), i)
+    held: dict[etree._Element, int] = {}
+    for line in lines:
+        i = position.get(line.text)
+        parent = elements[i].getparent() if i is not None else None
+        if parent is not None and parent.get("class"):
+            held[parent] = held.get(parent, 0) + 1
+    if not held:
+        return lines
+    main, count = max(held.items(), key=lambda kv: kv[1])
+    if count < _HELD:
+        return lines
+    groups: dict[etree._Element, list[tuple[int, _Line]]] = {}
+    for i, element in enumerate(elements):
+        parent = element.getparent()
+        if (element.tag != "p" or parent is None or parent in held or parent.tag != main.tag
+                or parent.get("class") != main.get("class") or element.find(".//script") is not None
+                or element.find(".//style") is not None):
+            continue
+        text = _clean(element.text_content())
+        if _words(text) >= _PROSE and _ENDS_SENTENCE.search(text) and position.get(text) == i:
+            groups.setdefault(parent, []).append((i, _Line(text)))
+    found = [item for group in groups.values() if len(group) >= 2 for item in group]
+    if not found:
+        return lines
+    logger.debug("%s: %d paragraphs from sibling containers <%s class=%r>", url or "page",
+                 len(found), main.tag, main.get("class"))
+    merged: list[tuple[int, int, _Line]] = []
+    last = -1
+    for n, line in enumerate(lines):
+        last = max(last, position.get(line.text, last))
+        merged.append((last, n, line))
+    merged += [(i, -1, line) for i, line in found]
+    return [line for _, _, line in sorted(merged, key=lambda t: (t[0], t[1]))]
+
+
 # Shingles of four words, as the extraction benchmark compares texts: a text whose shingles
 # are nearly all in the JSON-LD body is a part of it.
 def _shingles(text: str) -> set[tuple[str, ...]]:
@@ -390,17 +479,21 @@ _BODY_COVERS = 0.9
 
 
 def _with_article_body(lines: list[_Line], body: str | None, url: str | None) -> list[_Line]:
-    """The JSON-LD `articleBody` in place of a truncated extraction of the same text."""
+    """The JSON-LD `articleBody` in place of a truncated extraction of the same text, or of
+    one block holding all of it (trafilatura's own fallback reads `articleBody` but keeps
+    none of its paragraph breaks)."""
     if not body:
         return lines
+    paragraphs = [t for p in re.split(r"\n\s*\n|\n", body) if (t := _clean(p))]
     extracted = " ".join(b.text for b in lines if b.kind == "paragraph")
     found, given = len(_WORD.findall(extracted)), len(_WORD.findall(body))
-    if given < max(25, _BODY_GAIN * found):
+    truncated = given >= max(25, _BODY_GAIN * found)
+    flattened = len(lines) == 1 < len(paragraphs) and given >= found
+    if not (truncated or flattened):
         return lines
     ours = _shingles(extracted)
     if ours and len(ours & _shingles(body)) < _BODY_COVERS * len(ours):
         return lines
-    paragraphs = [t for p in re.split(r"\n\s*\n|\n", body) if (t := _clean(p))]
     logger.debug("%s: JSON-LD articleBody (%d words) used for an extraction of %d words",
                  url or "page", given, found)
     return [_Line(p) for p in paragraphs]
@@ -442,16 +535,16 @@ _BOILERPLATE = re.compile(
     r"|zum newsletter anmelden",
     re.IGNORECASE,
 )
-_URL_OR_STAMP = re.compile(
-    r"^(?:https?://\S+|www\.\S+|\S+@\S+\.\w+|\d{4}-\d\d-\d\d(?:[T ][\d:.+\-Z]+)?)$"
-)
+# A line that is only a timestamp is hidden metadata shown by mistake (bare URLs are not
+# dropped: in a blog post or a forum answer they are often what the author wrote).
+_STAMP = re.compile(r"^\d{4}-\d\d-\d\d(?:[T ][\d:.+\-Z]+)?$")
 # The furniture at the end starts in the last part of the text only: a "Contact" heading
 # halfway down a press release is part of it.
 _TAIL = 0.6
 _SHORT = 8  # words: a line this short without a full stop is a label or a link, not prose
-# A sentence this long seen twice is the page repeating itself (a teaser, a pull quote, hidden
-# metadata); shorter lines repeat for good reasons ("Meal 1", "Buy now" in a list of offers).
-_REPEATED = 10
+# Characters: a paragraph this long that mentions a copyright or a newsletter is article text
+# about them, not a notice.
+_LONG = 300
 
 
 # Chinese, Japanese and Korean are written without spaces: their characters count two to a
@@ -460,51 +553,52 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 def _words(text: str) -> int:
-    cjk = len(_CJK.findall(text))
-    return len(_CJK.sub(" ", text).split()) + cjk // 2 if cjk else len(text.split())
+    if not _CJK.search(text):
+        return len(text.split())
+    return len(_CJK.sub(" ", text).split()) + len(_CJK.findall(text)) // 2
 
 
 def _is_marker(line: _Line) -> bool:
     """A short line that announces furniture: "Related", "More from ...", "Kontakt:"."""
-    words = _words(line.text)
-    if words > _SHORT:
-        return False
-    return bool(_FURNITURE.search(line.text)) or (words <= 4 and line.text.endswith(":"))
+    return _words(line.text) <= _SHORT and bool(_FURNITURE.search(line.text))
 
 
 def _is_junk(line: _Line) -> bool:
-    """A line at the end of the text that is not prose: a label, a link, a credit."""
-    words = _words(line.text)
-    return (
-        bool(_BOILERPLATE.search(line.text))
-        or (line.links > 0.6 and words <= 2 * _SHORT)
-        or (words <= _SHORT and not _ENDS_SENTENCE.search(line.text))
-        or (words <= 3)
-    )
+    """A line at the end of the text that is not article text: a credit, a copyright or
+    sharing line, or a short run of links (short labels without links are kept: on blogs and
+    product pages "Art der Aufnahme: Digitalfoto" is the text)."""
+    return bool(_BOILERPLATE.search(line.text)) or (
+        line.links > 0.6 and _words(line.text) <= 2 * _SHORT)
+
+
+def _furniture_start(lines: list[_Line]) -> int:
+    """Where the furniture after the article starts (`len(lines)` if there is none): a short
+    line that announces it ("Related", "Top stories", "Kontakt:") in the last part of the
+    text, with only short lines or links after it (no paragraph of the article follows).
+    """
+    total = sum(len(b.text) for b in lines)
+    done = 0
+    for i, line in enumerate(lines):
+        if done >= _TAIL * total and _is_marker(line) and all(
+            _words(b.text) < 3 * _SHORT or b.links > 0.6 for b in lines[i + 1:]
+        ):
+            return i
+        done += len(line.text)
+    return len(lines)
 
 
 def _without_furniture(lines: list[_Line]) -> list[Block]:
-    """Drop cross-links, repeats, bare URLs and the furniture that follows the article."""
-    kept: list[_Line] = []
-    seen: set[str] = set()
-    for line in lines:
-        if (_CROSS_LINK.search(line.text) or _URL_OR_STAMP.match(line.text)
-                or line.text in seen or _BOILERPLATE.search(line.text) and _words(line.text) < 40):
-            continue
-        if _words(line.text) >= _REPEATED:
-            seen.add(line.text)
-        kept.append(line)
-    total = sum(len(b.text) for b in kept)
-    done = 0
-    for i, line in enumerate(kept):
-        if done >= _TAIL * total and _is_marker(line) and all(
-            _words(b.text) < 3 * _SHORT or b.links > 0.6 for b in kept[i + 1:]
-        ):
-            kept = kept[:i]
-            break
-        done += len(line.text)
+    """Drop cross-links, credits, bare timestamps and the furniture that follows the article."""
+    kept = [line for line in lines if not (
+        _CROSS_LINK.match(line.text) or _STAMP.match(line.text)
+        or (len(line.text) < _LONG and _BOILERPLATE.search(line.text))
+    )]
+    kept = kept[:_furniture_start(kept)]
     while kept and (_is_junk(kept[-1]) or kept[-1].kind == "heading"):
         kept.pop()
+    if not any(b.kind == "paragraph" and (_words(b.text) > _SHORT or _ENDS_SENTENCE.search(b.text))
+               for b in kept):
+        return []  # labels and menu items, not one sentence: a page with no article
     return [Block(b.text, b.kind) for i, b in enumerate(kept)
             if b.kind != "heading" or (i + 1 < len(kept) and kept[i + 1].kind == "paragraph")]
 
@@ -512,8 +606,9 @@ def _without_furniture(lines: list[_Line]) -> list[Block]:
 # --- the author -------------------------------------------------------------------------------
 
 _BY = re.compile(
-    r"^(?:(?:posted|written|geschrieben|verfasst|erstellt|published|text|fotos?|photos?)\s+)?"
-    r"(?:by|von|par|por|di|door|av|autor(?:in)?|author|redaktion)\b\s*[:\-–]?\s*",
+    r"^(?:(?:view|see|read|more) (?:all )?(?:posts|articles|stories|beiträge) )?"
+    r"(?:(?:posted|written|geschrieben|verfasst|erstellt|published|text|fotos?|photos?|ein"
+    r" beitrag)\s+)?(?:by|von|par|por|di|door|av|autor(?:in)?|author)\b\s*[:\-–]?\s*",
     re.IGNORECASE,
 )
 _BYLINE_END = re.compile(
@@ -521,8 +616,16 @@ _BYLINE_END = re.compile(
     r"|published|updated|aktualisiert)|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\b\d{4}-\d\d-\d\d",
     re.IGNORECASE,
 )
-_NOT_A_NAME = re.compile(r"\d{3,}|@|https?:|\.(?:com|de|org|net)\b|^(?:name|admin|author)\b",
-                         re.IGNORECASE)
+# What a byline element holds when it holds no name: its label, a date, a link.
+_NOT_A_NAME = re.compile(
+    r"\d{3,}|@|https?:|\.(?:com|de|org|net)\b|^(?:name|admin|author|autor|posted|published"
+    r"|veröffentlicht|updated|aktualisiert|share|teilen|comments?|kommentare?|by|von|anonymous"
+    r"|unknown|guest|staff|editor|follow|folgen|datum|date|no author|view|afficher|profil"
+    r"|mehr|more|subscribe|abonnieren)\b"
+    r"|\b(?:jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)[a-zä]*\.?\s+\d"
+    r"|\d\.?\s+(?:jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)",
+    re.IGNORECASE,
+)
 _NAMES = re.compile(r"\s*[;,&]\s*|\s+(?:and|und|et|y)\s+")
 _COMMENTS = etree.XPath(
     'ancestor::*[contains(@class, "comment") or contains(@id, "comment")]'
@@ -530,24 +633,28 @@ _COMMENTS = etree.XPath(
 
 
 def _author(tree: etree._Element, hints: _Hints, extracted: str | None,
-            site_words: set[str]) -> str | None:
-    """The byline: trafilatura's author unless it is the site's name, else JSON-LD's people,
-    else the page's author links and bylines outside its comments."""
+            sites: set[str]) -> str | None:
+    """The byline: trafilatura's author, JSON-LD's people, then the page's author links and
+    bylines outside its comments. A name that is only the site's ("Jungefreiheit De") is
+    taken only when no source names anyone else: a site is its own author less often than a
+    person writes for it.
+    """
+    fallback = None
 
-    def usable(name: str | None) -> str | None:
-        name = _byline_name(name)
-        if name and not {w.casefold() for w in _WORD.findall(name)} <= site_words:
-            return name
-        return None
+    def candidates() -> Iterator[str | None]:
+        yield extracted
+        yield from hints.authors
+        for xpath in _BYLINE_XPATHS:
+            for element in xpath(tree)[:3]:
+                if not _COMMENTS(element):
+                    yield element.text_content()
 
-    for candidate in (extracted, *hints.authors):
-        if name := usable(candidate):
-            return name
-    for xpath in _BYLINE_XPATHS:
-        for element in xpath(tree)[:3]:
-            if not _COMMENTS(element) and (name := usable(element.text_content())):
+    for candidate in candidates():
+        if name := _byline_name(candidate):
+            if not _names_site(name, sites):
                 return name
-    return None
+            fallback = fallback or name
+    return fallback
 
 
 def _byline_name(text: str | None) -> str | None:
@@ -561,5 +668,3 @@ def _byline_name(text: str | None) -> str | None:
             or _NOT_A_NAME.search(text):
         return None
     return text
-
-
