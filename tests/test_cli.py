@@ -177,6 +177,15 @@ def test_cli_reads_legacy_encodings(run, tmp_path) -> None:
     assert "The café’s harbour bridge" in json.loads(proc.stdout)["lede"]["text"]
 
 
+def test_cli_utf8_page_with_a_stray_byte_stays_utf8(run, tmp_path) -> None:
+    page = tmp_path / "stray.html"
+    page.write_bytes(ARTICLE_HTML.replace("The harbour bridge", "The café’s harbour bridge")
+                     .encode() .replace(b"slightly more", b"slightly \x96 more"))
+    proc = run("brief", str(page), "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert "The café’s harbour bridge" in json.loads(proc.stdout)["lede"]["text"]
+
+
 # --- bad input: one plain line, non-zero exit, no traceback ----------------------------------
 
 def test_cli_missing_file(run, tmp_path) -> None:

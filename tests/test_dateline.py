@@ -116,3 +116,12 @@ def test_dateline_find_skips_sentences_and_pages_without_dates() -> None:
     assert find_dateline([sentence]) is None
     assert find_dateline(["Home", "World", "Subscribe"]) is None
     assert find_dateline([]) is None
+
+
+@pytest.mark.parametrize("text", ["Tue, 19 Nov 2019 15:01:00 -0600",
+                                  "November 19, 2019 3:01 PM -0600"])
+def test_dateline_numeric_offset_after_time(text: str) -> None:
+    """Regression: a numeric offset after the time raised KeyError('-0600')."""
+    stamp = parse_dateline(text)
+    assert stamp is not None and stamp.utcoffset() == timedelta(hours=-6)
+    assert (stamp.day, stamp.hour, stamp.minute) == (19, 15, 1)

@@ -256,6 +256,8 @@ def _localize(when: datetime, iso_tz: str | None, m: re.Match[str] | None) -> da
     if m is None:
         return when
     g = m.groupdict()
+    if g.get("tzsign"):  # a numeric offset: "-0600" (the tzname group spans it too)
+        return when.replace(tzinfo=_offset_zone(f"{g['tzsign']}{g['tzh']}{g['tzm']}"))
     if g.get("tzname"):
         name = g["tzname"].upper()
         if g.get("tzsign2"):  # "GMT+1", "UTC-05:00": the offset is what counts
@@ -263,8 +265,6 @@ def _localize(when: datetime, iso_tz: str | None, m: re.Match[str] | None) -> da
                 tzinfo=_offset_zone(f"{g['tzsign2']}{int(g['tzh2']):02d}{g['tzm2'] or '00'}")
             )
         return when.replace(tzinfo=_named_zone(name))
-    if g.get("tzsign"):
-        return when.replace(tzinfo=_offset_zone(f"{g['tzsign']}{g['tzh']}{g['tzm']}"))
     return when
 
 

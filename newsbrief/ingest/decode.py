@@ -17,6 +17,11 @@ _MAX_CONTROL_SHARE = 0.05
 _SNIFF = 8192
 
 
+def _stray_limit(data: bytes) -> int:
+    """Invalid sequences a UTF-8 page may have and still be read as UTF-8: one in 2,000."""
+    return max(1, len(data) // 2000)
+
+
 def decode(data: bytes, *, name: str, declared: str | None = None) -> str:
     """Decode `data` as text: UTF-8, the declared or meta charset, or a detected one.
 
@@ -37,7 +42,11 @@ def decode(data: bytes, *, name: str, declared: str | None = None) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
+        lenient = data.decode("utf-8-sig", errors="replace")
+        # A UTF-8 page with a few stray bytes (a pasted Latin-1 quote) stays UTF-8: reading
+        # the whole page in a detected legacy charset would garble every other character.
+        if lenient.count("\ufffd") - data.count("\ufffd".encode()) <= _stray_limit(data):
+            return lenient
     meta = _META_CHARSET.search(head)
     for encoding in (declared, meta.group(1).decode("ascii") if meta else None):
         if encoding:
