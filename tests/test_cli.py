@@ -178,6 +178,7 @@ def test_cli_reads_legacy_encodings(run, tmp_path) -> None:
 
 
 def test_cli_utf8_page_with_a_stray_byte_stays_utf8(run, tmp_path) -> None:
+    """A page declaring UTF-8 with one invalid byte is not re-read in a legacy charset."""
     page = tmp_path / "stray.html"
     page.write_bytes(ARTICLE_HTML.replace("The harbour bridge", "The café’s harbour bridge")
                      .encode() .replace(b"slightly more", b"slightly \x96 more"))

@@ -42,18 +42,22 @@ def decode(data: bytes, *, name: str, declared: str | None = None) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    meta = _META_CHARSET.search(head)
+    stated = [e for e in (declared, meta.group(1).decode("ascii") if meta else None) if e]
+    for encoding in stated:
+        if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+            continue  # it failed above; the stray-byte rule below decides
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    if any(e.lower().replace("_", "-") in ("utf-8", "utf8") for e in stated):
         lenient = data.decode("utf-8-sig", errors="replace")
-        # A UTF-8 page with a few stray bytes (a pasted Latin-1 quote) stays UTF-8: reading
-        # the whole page in a detected legacy charset would garble every other character.
+        # A page that says it is UTF-8 but has a few stray bytes (a pasted Latin-1 quote)
+        # stays UTF-8: a detected legacy charset would garble every other character.
         if lenient.count("\ufffd") - data.count("\ufffd".encode()) <= _stray_limit(data):
             return lenient
-    meta = _META_CHARSET.search(head)
-    for encoding in (declared, meta.group(1).decode("ascii") if meta else None):
-        if encoding:
-            try:
-                return data.decode(encoding)
-            except (LookupError, UnicodeDecodeError):
-                continue
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise IngestError(
