@@ -12,10 +12,11 @@ from .config import Options
 from .ingest import IngestResult, ingest, ingest_many
 from .pipeline import Pipeline, Stage
 from .records import Article, Brief
+from .store import Store
 from .version import __version__
 
 __all__ = [
-    "Article", "Brief", "IngestResult", "Options", "Pipeline", "Stage",
+    "Article", "Brief", "IngestResult", "Options", "Pipeline", "Stage", "Store",
     "__version__", "brief", "ingest", "ingest_many",
 ]
 

@@ -14,7 +14,6 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from .version import __version__
 from .config import MAX_BYTES, Options
 from .errors import NewsbriefError
 from .ingest import IngestResult, ingest_many
@@ -22,6 +21,7 @@ from .pipeline import Pipeline
 from .records import Brief
 from .registry import segmenters, summarizers
 from .render import EXTENSIONS, FORMATS, render
+from .version import __version__
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -277,3 +277,7 @@ def eval_(tasks: tuple[str, ...], data: Path | None, limit: int | None, as_json:
                 click.echo(f"  {failure}", err=True)
             sys.exit(1)
         click.echo(f"Quality gate: all {result.checked} floors hold.", err=True)
+
+
+# Commands defined in their own modules, on the same group (imported last: they import `cli`).
+from . import cli_serve, cli_stories  # noqa: F401

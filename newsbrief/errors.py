@@ -47,6 +47,12 @@ class StageError(NewsbriefError):
     code = "NB031"
 
 
+class StoreError(NewsbriefError):
+    """The store cannot be opened, read or written, or was written by a newer newsbrief."""
+
+    code = "NB050"
+
+
 class UnknownBackend(NewsbriefError):
     """A backend name is not registered."""
 
