@@ -38,8 +38,11 @@ def cli(verbose: int) -> None:
         newsbrief brief https://example.com/news/story --format json
     """
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    fmt = "%(levelname)s: %(message)s" if verbose else "Note: %(message)s"
-    logging.basicConfig(level=level, format=fmt)
+    fmt = "%(levelname)s %(name)s: %(message)s" if verbose else "Note: %(message)s"
+    # Other libraries' warnings (trafilatura's "empty link") only with -v: they are not the
+    # user's to act on.
+    logging.basicConfig(level=level if verbose else logging.ERROR, format=fmt)
+    logging.getLogger("newsbrief").setLevel(level)
 
 
 def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -251,6 +254,7 @@ def eval_(tasks: tuple[str, ...], data: Path | None, limit: int | None, as_json:
     unknown = [t for t in chosen if t not in TASKS]
     if unknown:
         raise click.UsageError(f"unknown task {unknown[0]!r}; choose from {', '.join(TASKS)}, all.")
+    logging.getLogger("newsbrief.ingest").setLevel(logging.ERROR)  # language notes, per page
     data_dir = data or default_data_dir()
     if not data_dir.is_dir():
         raise click.ClickException(
