@@ -33,7 +33,7 @@ def table(rows: Iterable[Row], *, markdown: bool = False) -> str:
             key = (r["dataset"], r["system"])
             lines.setdefault(key, {})[r["metric"]] = r["value"]
             if r.get("n") is not None:
-                counts[key] = str(r["n"])
+                counts.setdefault(key, str(r["n"]))  # the first metric's: items scored
         header = [task, "system", "n", *metrics]
         body = [[d, s, counts.get((d, s), ""), *(_cell(v.get(m), m) for m in metrics)]
                 for (d, s), v in lines.items()]
