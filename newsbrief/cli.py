@@ -45,13 +45,9 @@ def cli(verbose: int) -> None:
     logging.getLogger("newsbrief").setLevel(level)
 
 
-def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options every command that reads articles shares."""
+def fetch_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The limits on reading inputs, shared by every command that reads articles."""
     options = [
-        click.argument("inputs", nargs=-1, required=True),
-        click.option("--url", help="The page's URL, when an input is the page's content."),
-        click.option("--published", help="Publication time (e.g. 2025-11-06T10:27), "
-                     "overriding what the page states."),
         click.option("--allow-private", is_flag=True,
                      help="Allow URLs on loopback, private or link-local addresses."),
         click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES,
@@ -63,6 +59,19 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Inputs and the options of reading one article, on top of `fetch_options`."""
+    options = [
+        click.argument("inputs", nargs=-1, required=True),
+        click.option("--url", help="The page's URL, when an input is the page's content."),
+        click.option("--published", help="Publication time (e.g. 2025-11-06T10:27), "
+                     "overriding what the page states."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return fetch_options(command)
 
 
 def _options(**kw: Any) -> Options:

@@ -16,8 +16,7 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from .cli import CONTEXT, _guarded, _options, cli
-from .config import MAX_BYTES
+from .cli import CONTEXT, _guarded, _options, cli, fetch_options
 from .pipeline import Pipeline
 from .store import Outcome, Store, add_inputs, default_path, watch
 
@@ -53,22 +52,6 @@ def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
         "--db", type=click.Path(dir_okay=False, path_type=Path),
         help="The store file [default: $NEWSBRIEF_DB, else "
              "$XDG_DATA_HOME/newsbrief/newsbrief.db or the per-user data folder].")(command)
-
-
-def fetch_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The limits on reading inputs, as `newsbrief brief` has them."""
-    options = [
-        click.option("--allow-private", is_flag=True,
-                     help="Allow URLs on loopback, private or link-local addresses."),
-        click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES,
-                     show_default=True, help="Refuse inputs and feeds larger than this."),
-        click.option("--timeout", type=click.FloatRange(min=0.1), default=15.0,
-                     show_default=True, help="Seconds to connect to and read a URL."),
-        click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
 
 
 def _open(db: Path | None, *, create: bool = False) -> Store:

@@ -7,11 +7,13 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from newsbrief.datasets import shared_dir
+from newsbrief.records import Article, Paragraph, Span
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = shared_dir()
@@ -75,3 +77,14 @@ def run() -> Run:
         )
 
     return run_cli
+
+
+def build_article(*paragraphs: str, published: datetime | None = None) -> Article:
+    """A tiny article: paragraphs joined by blank lines, as ingest lays them out."""
+    text = "\n\n".join(paragraphs)
+    spans, start = [], 0
+    for para in paragraphs:
+        spans.append(Paragraph(para, Span(start, start + len(para))))
+        start += len(para) + 2
+    return Article(id="test", title=None, text=text, paragraphs=tuple(spans),
+                   published=published)

@@ -6,21 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import build_article
 
 from newsbrief.facts.entities import Entities, extract_entities
 from newsbrief.ingest import ingest
-from newsbrief.records import Article, Paragraph, Span
+from newsbrief.records import Article
 from newsbrief.segment import split_sentences
-
-
-def build_article(*paragraphs: str) -> Article:
-    """A tiny article: paragraphs joined by blank lines, as ingest lays them out."""
-    text = "\n\n".join(paragraphs)
-    spans, start = [], 0
-    for para in paragraphs:
-        spans.append(Paragraph(para, Span(start, start + len(para))))
-        start += len(para) + 2
-    return Article(id="test", title=None, text=text, paragraphs=tuple(spans))
 
 
 def entities_of(*paragraphs: str) -> Entities:

@@ -6,26 +6,16 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import DATA
+from conftest import DATA, build_article
 
-from newsbrief.facts.entities import extract_entities
 from newsbrief.evaluate import quotes as eval_quotes
+from newsbrief.facts.entities import extract_entities
 from newsbrief.facts.quotes import extract_quotes
 from newsbrief.ingest import ingest
-from newsbrief.records import Article, Paragraph, Quote, Span
+from newsbrief.records import Article, Quote
 from newsbrief.segment import split_sentences
 
 _TRAILING = " ,.;:!?"
-
-
-def build_article(*paragraphs: str) -> Article:
-    """A tiny article: paragraphs joined by blank lines, as ingest lays them out."""
-    text = "\n\n".join(paragraphs)
-    spans, start = [], 0
-    for para in paragraphs:
-        spans.append(Paragraph(para, Span(start, start + len(para))))
-        start += len(para) + 2
-    return Article(id="test", title=None, text=text, paragraphs=tuple(spans))
 
 
 def quotes_of(article: Article) -> tuple[Quote, ...]:

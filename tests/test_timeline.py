@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, need
+from conftest import build_article as _build_article
 
 from newsbrief.evaluate import dates as eval_dates
 from newsbrief.facts.timeline import Timex, build_timeline, find_timexes
@@ -20,14 +21,8 @@ ANCHOR = datetime(2025, 11, 6, 10, 27)
 
 
 def build_article(*paragraphs: str, published: datetime | None = ANCHOR) -> Article:
-    """A tiny article: paragraphs joined by blank lines, as ingest lays them out."""
-    text = "\n\n".join(paragraphs)
-    spans, start = [], 0
-    for para in paragraphs:
-        spans.append(Paragraph(para, Span(start, start + len(para))))
-        start += len(para) + 2
-    return Article(id="test", title=None, text=text, paragraphs=tuple(spans),
-                   published=published)
+    """A tiny article dated by the seed's dateline unless told otherwise."""
+    return _build_article(*paragraphs, published=published)
 
 
 def timex(text: str, written: str, anchor: datetime | date | None = ANCHOR) -> Timex:
