@@ -6,7 +6,7 @@ import json
 import re
 import shutil
 import textwrap
-from functools import lru_cache
+from functools import cache
 from typing import Literal
 
 import jinja2
@@ -29,7 +29,7 @@ def render(brief: Brief, fmt: Format, *, indent: int | None = 2) -> str:
     return _text(brief)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _template(name: str) -> jinja2.Template:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("newsbrief", "templates"),

@@ -70,7 +70,8 @@ def run() -> Run:
     def run_cli(*args: str, input: bytes | str | None = None, timeout: float = 120
                 ) -> subprocess.CompletedProcess[str]:
         data = input.encode() if isinstance(input, str) else input
-        proc = subprocess.run([exe, *args], input=data, capture_output=True, timeout=timeout)
+        proc = subprocess.run([exe, *args], input=data, capture_output=True, timeout=timeout,
+                              check=False)
         return subprocess.CompletedProcess(
             proc.args, proc.returncode, proc.stdout.decode("utf-8", "replace"),
             proc.stderr.decode("utf-8", "replace"),

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from conftest import DATA, ROOT, need
 
 SCHEMA = json.loads((ROOT / "newsbrief" / "schema" / "brief.schema.json").read_text())
@@ -251,7 +250,7 @@ def test_cli_batch_reports_failures_and_keeps_good(run, tmp_path, seed_path) -> 
 # --- URLs -----------------------------------------------------------------------------------
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802  (http.server's name)
+    def do_GET(self) -> None:
         if self.path == "/slow":
             self.send_response(200)
             self.send_header("Content-Type", "text/html")

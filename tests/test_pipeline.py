@@ -7,8 +7,8 @@ import json
 
 import jsonschema
 import pytest
-
 from conftest import ROOT
+
 from newsbrief import Options, Pipeline, Stage, ingest
 from newsbrief.errors import PipelineError, StageError, UnknownBackend
 from newsbrief.records import Article

@@ -37,7 +37,7 @@ __all__ = ["IngestResult", "ingest", "ingest_many"]
 # Fewer words than this is a teaser, a paywall stub or an index page, not an article.
 MIN_WORDS = 25
 _URL = re.compile(r"https?://\S+\Z", re.IGNORECASE)
-_HTML = re.compile(rb"<(!doctype html|html|head|body|article|div|p|meta|title)[\s>/]", re.I)
+_HTML = re.compile(rb"<(!doctype html|html|head|body|article|div|p|meta|title)[\s>/]", re.IGNORECASE)
 # Chinese, Japanese and Korean are written without spaces between words: count their
 # characters, two to a word (a rough mean for Chinese and Japanese words).
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
