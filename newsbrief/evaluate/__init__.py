@@ -26,6 +26,8 @@ TASKS: dict[str, str] = {
     "quotes": "quotes",
     "dates": "dates",
     "stories": "stories",
+    "faithfulness": "faithfulness",
+    "speed": "speed",
 }
 
 
