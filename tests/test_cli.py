@@ -317,6 +317,7 @@ def test_cli_url_dead_and_slow(run, server) -> None:
 def test_cli_benchmark_pages_all_brief(tmp_path) -> None:
     """Every page of the extraction benchmark gives a brief with a title and a body."""
     from newsbrief import Options, Pipeline
+    from newsbrief.evaluate import faithfulness
     from newsbrief.ingest import count_words, ingest
 
     pages = sorted(need(DATA / "article-extraction-benchmark" / "html").glob("*.html.gz"))
@@ -327,3 +328,9 @@ def test_cli_benchmark_pages_all_brief(tmp_path) -> None:
         assert card.headline, page.name
         assert card.lede and count_words(card.article.body) >= 25, page.name
         jsonschema.validate(card.to_dict(), SCHEMA)
+        # Faithful: every quote verbatim; every name and number of the lines newsbrief
+        # writes (labels, takeaways, bullets, short summary) in the source.
+        verbatim, quotes, found, checked = faithfulness.check(card)
+        assert verbatim == quotes, page.name
+        if card.article.source.language == "en":
+            assert found == checked, page.name
