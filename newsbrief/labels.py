@@ -221,9 +221,12 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     return out
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=16384)
 def sentence_tokens(sentence: Sentence) -> tuple[Token, ...]:
-    """`tokenize` for a sentence of the article, cached: several stages read each sentence."""
+    """`tokenize` for a sentence of the article, cached: several stages read each sentence.
+
+    The cache holds a 100k-word article's sentences: a smaller one thrashed on long articles.
+    """
     return tuple(tokenize(sentence.text, sentence.span.start))
 
 
@@ -819,11 +822,17 @@ def _vector(toks: Iterable[Token]) -> Counter[str]:
     return Counter(word for word, _ in terms(toks))
 
 
-def _cosine(a: Counter[str], b: Counter[str]) -> float:
+def _norm(vector: Counter[str]) -> float:
+    return math.sqrt(sum(v * v for v in vector.values()))
+
+
+def _cosine(a: Counter[str], b: Counter[str], b_norm: float) -> float:
+    """Cosine of `a` and `b`, with `b`'s norm computed once by the caller: `b` is the whole
+    section, compared with each of its sentences (recomputing it made sections quadratic)."""
     dot = sum(v * b[k] for k, v in a.items() if k in b)
     if not dot:
         return 0.0
-    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    return dot / (_norm(a) * b_norm)
 
 
 def write_takeaway(article: Article, sentences: Sequence[Sentence],
@@ -838,9 +847,11 @@ def write_takeaway(article: Article, sentences: Sequence[Sentence],
         return None
     tokens = [sentence_tokens(s) for s in sentences]
     whole = _vector(t for sent in tokens for t in sent)
+    whole_norm = _norm(whole)
     scored: list[tuple[float, int]] = []
     for i, (sent, toks) in enumerate(zip(sentences, tokens, strict=True)):
-        score = _cosine(_vector(toks), whole) + (FIRST_SENTENCE_BONUS if i == 0 else 0.0)
+        score = (_cosine(_vector(toks), whole, whole_norm)
+                 + (FIRST_SENTENCE_BONUS if i == 0 else 0.0))
         quoted = sum(t.text in _QUOTES for t in toks)
         score -= 0.3 if quoted >= 2 and sent.text.lstrip()[:1] in _QUOTES else 0.1 * bool(quoted)
         score -= 0.15 if toks and toks[0].lower in _PRONOUN_START else 0.0
