@@ -269,6 +269,17 @@ def test_web_api_stories_paginate(stocked: httpx.Client) -> None:
     assert {"why", "articles", "timeline", "quotes", "people", "related"} <= set(story)
 
 
+def test_web_api_articles_paginate(stocked: httpx.Client) -> None:
+    everything = stocked.get("/api/articles", params={"limit": 100}).json()
+    assert everything["next"] is None and len(everything["articles"]) >= 2
+    pages = _all_pages(stocked, "/api/articles?limit=1", "articles")
+    assert all(len(page) == 1 for page in pages)
+    assert [page[0]["id"] for page in pages] == [a["id"] for a in everything["articles"]]
+    first = everything["articles"][0]
+    assert {"id", "story", "headline", "published", "outlet", "source_count"} <= set(first)
+    assert stocked.get(f"/api/articles/{first['id']}").json()["story"] == first["story"]
+
+
 def test_web_api_search_paginates(stocked: httpx.Client) -> None:
     hits = stocked.get("/api/search", params={"q": "Pakistan Afghanistan"}).json()["results"]
     assert len(hits) >= 2 and "[" in hits[0]["snippet"]

@@ -364,6 +364,20 @@ class Store:
                 "outlet": (parsed.get("source") or {}).get("outlet"), "sources": sources,
                 "brief": parsed, "features": json.loads(features)}
 
+    def articles(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """Stored articles, the latest first: id, story, headline, published, outlet and how
+        many sources (copies, versions) each has."""
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT a.id, a.story_id, a.headline, a.published, "
+                "json_extract(a.brief, '$.source.outlet'), "
+                "(SELECT COUNT(*) FROM versions v WHERE v.article_id = a.id) "
+                "FROM articles a ORDER BY a.time DESC, a.id DESC LIMIT ? OFFSET ?",
+                (limit, offset)).fetchall()
+        return [{"id": i, "story": story, "headline": headline, "published": published,
+                 "outlet": outlet, "source_count": sources}
+                for i, story, headline, published, outlet, sources in rows]
+
     def article(self, article_id: int) -> dict[str, Any]:
         """One article: its story, its brief and all its sources.
 

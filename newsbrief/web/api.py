@@ -85,6 +85,19 @@ class RelatedPage(Page):
     related: list[RelatedStory]
 
 
+class ArticleSummary(BaseModel):
+    id: int
+    story: int
+    headline: str | None
+    published: str | None
+    outlet: str | None
+    source_count: int = Field(description="Copies and versions seen of this article.")
+
+
+class ArticlesPage(Page):
+    articles: list[ArticleSummary]
+
+
 class SearchHit(BaseModel):
     article: int
     story: int
@@ -188,6 +201,18 @@ async def add_article(request: Request, server: ServerDep) -> JSONResponse:
     return JSONResponse({"ok": True, **added, "url": url},
                         status_code=200 if added["status"] == "known" else 201,
                         headers={"Location": f"/api/articles/{added['article']}"})
+
+
+@router.get("/articles", tags=["articles"],
+            responses=_ok(ArticlesPage, "Stored articles, the latest first."))
+async def articles(request: Request, server: ServerDep, limit: Limit = 20,
+                   offset: Offset = 0) -> JSONResponse:
+    """Stored articles, the latest first, with their story and how many sources each has."""
+    # The store pages in SQL, so only this page (and one more row, to know of a next) is read.
+    rows = await server.store_call("articles", limit=limit + 1, offset=offset)
+    following = str(request.url.include_query_params(limit=limit, offset=offset + limit))
+    return JSONResponse({"ok": True, "articles": rows[:limit], "limit": limit, "offset": offset,
+                         "next": following if len(rows) > limit else None})
 
 
 @router.get("/articles/{article_id:int}", tags=["articles"],

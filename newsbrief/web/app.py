@@ -26,6 +26,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from ..errors import NewsbriefError
 from ..version import __version__
@@ -122,6 +123,14 @@ def _add_error_handlers(app: FastAPI) -> None:
             message = f"{request.method} is not allowed on {request.url.path}."
         error = from_status(exc.status_code, message)
         error.headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # Starlette names only the first route on the path; GET and POST /api/articles
+            # are two routes, so list the methods of every route that matches the path.
+            methods = {m for m in ("GET", "POST", "PUT", "PATCH", "DELETE")
+                       for route in request.app.router.routes
+                       if route.matches({**request.scope, "method": m})[0] == Match.FULL}
+            if methods:
+                error.headers["Allow"] = ", ".join(sorted(methods))
         return _respond(request, error)
 
     async def invalid(request: Request, exc: Exception) -> Response:
