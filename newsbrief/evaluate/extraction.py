@@ -491,6 +491,22 @@ def _row(dataset: str, system: str, metric: str, value: float, n: int | None) ->
             "value": float(value), "n": n}
 
 
+def _live_outputs(
+    dataset: str, pages: Sequence[Any], systems: Sequence[str] | None,
+    timings: dict[tuple[str, str], float] | None,
+) -> Iterator[tuple[str, list[Any]]]:
+    """Every installed system's outputs on `pages`, timed in CPU seconds into `timings`."""
+    live = _available({k: v for k, v in _systems(dataset).items()
+                       if systems is None or k in systems})
+    with _quiet():
+        for name, system in live.items():
+            start = time.process_time()
+            outputs = [_call(system, name, p.html, p.url, p.key) for p in pages]
+            if timings is not None:
+                timings[(dataset, name)] = len(pages) / max(time.process_time() - start, 1e-9)
+            yield name, outputs
+
+
 def score_benchmark(
     data_dir: Path, limit: int | None = None, *, systems: Sequence[str] | None = None,
     timings: dict[tuple[str, str], float] | None = None,
@@ -503,17 +519,10 @@ def score_benchmark(
         scores = benchmark_scores([(p.gold.get("articleBody"), output.get(p.key, ""))
                                    for p in pages])
         rows += [_row(BENCHMARK, f"{name} (shipped)", m, v, n) for m, (v, n) in scores.items()]
-    live = _available({k: v for k, v in _systems(BENCHMARK).items()
-                       if systems is None or k in systems})
-    with _quiet():
-        for name, system in live.items():
-            start = time.process_time()
-            outputs = [_call(system, name, p.html, p.url, p.key) for p in pages]
-            if timings is not None:
-                timings[(BENCHMARK, name)] = len(pages) / max(time.process_time() - start, 1e-9)
-            scores = benchmark_scores([(p.gold.get("articleBody"), o.text)
-                                       for p, o in zip(pages, outputs, strict=True)])
-            rows += [_row(BENCHMARK, name, m, v, n) for m, (v, n) in scores.items()]
+    for name, outputs in _live_outputs(BENCHMARK, pages, systems, timings):
+        scores = benchmark_scores([(p.gold.get("articleBody"), o.text)
+                                   for p, o in zip(pages, outputs, strict=True)])
+        rows += [_row(BENCHMARK, name, m, v, n) for m, (v, n) in scores.items()]
     rows += _published_rows(data_dir, BENCHMARK)
     return rows
 
@@ -525,30 +534,22 @@ def score_trafilatura_eval(
     """Rows for trafilatura-eval: segments and metadata, every system on the same pages."""
     pages = trafilatura_eval_pages(data_dir, limit)
     rows: list[dict[str, Any]] = []
-    live = _available({k: v for k, v in _systems(TRAFILATURA_EVAL).items()
-                       if systems is None or k in systems})
-    with _quiet():
-        for name, system in live.items():
-            start = time.process_time()
-            outputs = [_call(system, name, p.html, p.url, p.key) for p in pages]
-            if timings is not None:
-                timings[(TRAFILATURA_EVAL, name)] = (
-                    len(pages) / max(time.process_time() - start, 1e-9))
-            if not name.startswith("htmldate"):
-                scores = segment_scores([segment_counts(p.gold, o.text)
-                                         for p, o in zip(pages, outputs, strict=True)])
-                rows += [_row(TRAFILATURA_EVAL, name, m, v, len(pages))
-                         for m, v in scores.items()]
-            for field, matches in _MATCHERS.items():
-                if field not in _METADATA.get(name.split(" ")[0], ()):
-                    continue
-                scored = [(p.gold[field], getattr(o, field)) for p, o in
-                          zip(pages, outputs, strict=True) if p.gold.get(field)]
-                if not scored:
-                    continue
-                hits = sum(matches(gold, found) for gold, found in scored)
-                rows.append(_row(TRAFILATURA_EVAL, name, f"{field}_accuracy",
-                                 hits / len(scored), len(scored)))
+    for name, outputs in _live_outputs(TRAFILATURA_EVAL, pages, systems, timings):
+        if not name.startswith("htmldate"):
+            scores = segment_scores([segment_counts(p.gold, o.text)
+                                     for p, o in zip(pages, outputs, strict=True)])
+            rows += [_row(TRAFILATURA_EVAL, name, m, v, len(pages))
+                     for m, v in scores.items()]
+        for field, matches in _MATCHERS.items():
+            if field not in _METADATA.get(name.split(" ")[0], ()):
+                continue
+            scored = [(p.gold[field], getattr(o, field)) for p, o in
+                      zip(pages, outputs, strict=True) if p.gold.get(field)]
+            if not scored:
+                continue
+            hits = sum(matches(gold, found) for gold, found in scored)
+            rows.append(_row(TRAFILATURA_EVAL, name, f"{field}_accuracy",
+                             hits / len(scored), len(scored)))
     rows += _published_rows(data_dir, TRAFILATURA_EVAL)
     return rows
 
