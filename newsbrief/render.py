@@ -69,7 +69,19 @@ def _text(brief: Brief) -> str:
         lines += ["", "SUMMARY"]
         lines += [f"• {line}" for b in brief.summary.bullets
                   for line in [wrap.fill(b.text).replace("\n", "\n  ")]]
+    for title, rows in _facts(brief):
+        lines += ["", title, *(wrap.fill(f"• {row}").replace("\n", "\n  ") for row in rows)]
     return "\n".join(lines)
+
+
+def _facts(brief: Brief) -> list[tuple[str, list[str]]]:
+    """People, quotes and the timeline as plain lines, for the text and Markdown views."""
+    people = [", ".join(x for x in (p.name, p.role, p.affiliation) if x) for p in brief.people]
+    quotes = [f"“{q.text}” — {q.speaker or 'unattributed'}" for q in brief.quotes
+              if q.kind == "full"]
+    timeline = [f"{t.date or 'upcoming'}: {t.event} ({t.as_written})" for t in brief.timeline]
+    return [(title, rows) for title, rows in
+            (("PEOPLE", people), ("QUOTES", quotes), ("TIMELINE", timeline)) if rows]
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
@@ -95,4 +107,6 @@ def _markdown(brief: Brief) -> str:
         out += [_md(section.text), ""]
     if brief.summary.bullets:
         out += ["## Summary", ""] + [f"- {_md(b.text)}" for b in brief.summary.bullets] + [""]
+    for title, rows in _facts(brief):
+        out += [f"## {title.capitalize()}", ""] + [f"- {_md(row)}" for row in rows] + [""]
     return "\n".join(out)

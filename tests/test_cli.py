@@ -80,6 +80,8 @@ def test_cli_seed_text_card(run, seed_path, seed_expected) -> None:
     for section in seed_expected["sections"]:
         assert section["label"].upper() in out and section["takeaway"] in out
     assert "LOADING" not in out
+    assert "Khawaja Asif, Defense Minister, Pakistan" in out
+    assert "2025-10-18/2025-10-19: The first round of talks was held in Doha" in out
 
 
 def test_cli_markdown_and_html(run, seed_path, seed_expected) -> None:
@@ -93,6 +95,8 @@ def test_cli_markdown_and_html(run, seed_path, seed_expected) -> None:
     assert "Mediation efforts" in html and "<details>" in html
     assert "&#39;Only war if...&#39;" in html  # escaped, not raw
     assert "<script" not in html and "http-equiv=\"Content-Security-Policy\"" in html
+    assert "Tahir Andrabi, Foreign Office spokesperson (Pakistan)" in html
+    assert "## People" in md.stdout and "## Timeline" in md.stdout
 
 
 def test_cli_html_escapes_hostile_article(run, tmp_path) -> None:
