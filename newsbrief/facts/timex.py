@@ -1292,9 +1292,11 @@ def find_timexes(text: str, anchor: datetime | date | None) -> list[Timex]:
                     found.append((m.start(), m.end(), index, reading))
     found.sort(key=lambda f: (f[0] - f[1], f[2], f[0]))
     taken: list[tuple[int, int, int, _Reading]] = []
+    occupied = bytearray(len(text))  # characters already inside a kept expression
     for cand in found:
-        if all(cand[1] <= t[0] or t[1] <= cand[0] for t in taken):
+        if occupied.find(1, cand[0], cand[1]) == -1:  # longest first, no overlaps
             taken.append(cand)
+            occupied[cand[0] : cand[1]] = b"\x01" * (cand[1] - cand[0])
     taken.sort()
     readings = [(*_trim(text, start, end), reading) for start, end, _, reading in taken]
     values = _resolve_references(ctx, readings)
