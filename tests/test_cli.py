@@ -338,3 +338,13 @@ def test_cli_benchmark_pages_all_brief(tmp_path) -> None:
         assert verbatim == quotes, page.name
         if card.article.source.language == "en":
             assert found == checked, page.name
+
+
+def test_cli_commands_are_documented() -> None:
+    """Every command teaches by example and is named in the README (sqlite-utils' habit)."""
+    from newsbrief.cli import cli
+
+    readme = (ROOT / "README.md").read_text()
+    for name, command in cli.commands.items():
+        assert "Example:" in (command.help or ""), name
+        assert f"newsbrief {name}" in readme, name
