@@ -89,14 +89,20 @@ def watch(store: Store, feeds: list[str], *, every: float, once: bool = False,
         sleep(every)
 
 
+def _feed_file(store: Store, path: str, options: Options, pipeline: Pipeline
+               ) -> Iterator[Outcome]:
+    """The entries of a feed saved as a file, or why it cannot be read."""
+    try:
+        feed = read_feed_file(Path(path), options)
+    except NewsbriefError as e:
+        yield Outcome(path, error=str(e))
+        return
+    yield from _feed(store, feed, options, pipeline)
+
+
 def _poll(store: Store, url: str, options: Options, pipeline: Pipeline) -> Iterator[Outcome]:
     if not _URL.match(url):
-        try:
-            feed = read_feed_file(Path(url), options)
-        except NewsbriefError as e:
-            yield Outcome(url, error=str(e))
-            return
-        yield from _feed(store, feed, options, pipeline)
+        yield from _feed_file(store, url, options, pipeline)
         return
     etag, modified = store.feed_state(url)
     try:
@@ -130,12 +136,7 @@ def _input(store: Store, source: str, options: Options, pipeline: Pipeline
         assert polled.page is not None  # an unconditional GET always has a body
         results = [ingest(polled.page.content, url=polled.page.url, options=options)]
     elif _is_feed_file(Path(source)):
-        try:
-            feed = read_feed_file(Path(source), options)
-        except NewsbriefError as e:
-            yield Outcome(source, error=str(e))
-            return
-        yield from _feed(store, feed, options, pipeline)
+        yield from _feed_file(store, source, options, pipeline)
         return
     else:
         results = ingest_many([source], options=options)
