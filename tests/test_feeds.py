@@ -1,8 +1,11 @@
 """Feeds through the real command line against a real local HTTP server: entries stored,
-conditional GET on re-polls, and bad feeds reported while the others go on."""
+conditional GET on re-polls, and bad feeds reported while the others go on. `poll` itself
+is tested in-process against the same server: its validators, its 304s, and that it reaches
+the network only through `fetch.fetch`'s public API."""
 
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 import socket
@@ -18,8 +21,10 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from newsbrief.errors import IngestError
-from newsbrief.ingest.feeds import parse_feed
+from newsbrief.config import Options
+from newsbrief.errors import FetchError, IngestError
+from newsbrief.ingest import feeds as feeds_module
+from newsbrief.ingest.feeds import parse_feed, poll
 
 BRIDGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Harbour bridge reopens after repairs</title></head><body><article>
@@ -56,6 +61,18 @@ RICH = " ".join(
      for i in range(5)])
 
 
+LATE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Night trains return to the coast line</title></head><body><article>
+<h1>Night trains return to the coast line</h1>
+<p>Night trains will run again on the coast line from December, the regional rail operator
+announced on Wednesday, three years after the service was cut to save money.</p>
+<p>Two sleeper trains a week will link the capital with the southern ports, and the operator
+said tickets would go on sale next Monday at prices close to those of a hotel room.</p>
+<p>Tourism groups welcomed the decision, saying the trains would bring visitors in winter,
+when the coast's hotels and restaurants are often half empty.</p>
+</article></body></html>"""
+
+
 def rss(items: list[tuple[str, str, str | None]], title: str = "Local news") -> bytes:
     """An RSS 2.0 feed of (guid, link, content) items."""
     stamp = format_datetime(datetime(2025, 11, 6, 10, 0, tzinfo=UTC))
@@ -76,6 +93,12 @@ class _Server:
         self.base = ""
         self.version = 1
         self.requests: list[tuple[str, str | None]] = []  # (path, If-None-Match)
+        self.headers: list[dict[str, str]] = []  # each request's headers, lower-case names
+
+    def modified(self) -> str:
+        """The feed's Last-Modified: an hour later for each version."""
+        return format_datetime(datetime(2025, 11, 6, 9 + self.version, 0, tzinfo=UTC),
+                               usegmt=True)
 
     def feed(self) -> bytes:
         items = [("water", f"{self.base}/articles/water", RICH),
@@ -83,6 +106,8 @@ class _Server:
                  ("ferry", f"{self.base}/articles/ferry", None)]
         if self.version > 1:
             items.insert(0, ("library", f"{self.base}/articles/library", None))
+        if self.version > 2:  # an entry whose page is not up yet
+            items.insert(0, ("late", f"{self.base}/articles/late", None))
         return rss(items)
 
 
@@ -93,13 +118,20 @@ PAGES = {"/articles/bridge": BRIDGE, "/articles/ferry": FERRY, "/articles/librar
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         STATE.requests.append((self.path, self.headers.get("If-None-Match")))
+        STATE.headers.append({k.lower(): v for k, v in self.headers.items()})
         if self.path == "/feed.xml":
             etag = f'"v{STATE.version}"'
-            if self.headers.get("If-None-Match") == etag:
+            match = self.headers.get("If-None-Match")
+            # If-None-Match, when sent, overrides If-Modified-Since (RFC 9110, 13.2.2).
+            if (match == etag if match is not None
+                    else self.headers.get("If-Modified-Since") == STATE.modified()):
                 self.send_response(304)
+                self.send_header("ETag", etag)
+                self.send_header("Last-Modified", STATE.modified())
                 self.end_headers()
                 return
-            self._send(STATE.feed(), "application/rss+xml", etag=etag)
+            self._send(STATE.feed(), "application/rss+xml", etag=etag,
+                       modified=STATE.modified())
         elif self.path in PAGES:
             self._send(PAGES[self.path].encode(), "text/html; charset=utf-8")
         elif self.path == "/bad.xml":
@@ -112,12 +144,15 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self.send_error(404)
 
-    def _send(self, body: bytes, kind: str, etag: str | None = None) -> None:
+    def _send(self, body: bytes, kind: str, etag: str | None = None,
+              modified: str | None = None) -> None:
         self.send_response(200)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         if etag:
             self.send_header("ETag", etag)
+        if modified:
+            self.send_header("Last-Modified", modified)
         self.end_headers()
         try:
             self.wfile.write(body)
@@ -136,6 +171,7 @@ def server() -> Iterator[_Server]:
     STATE.base = f"http://127.0.0.1:{httpd.server_address[1]}"
     STATE.version = 1
     STATE.requests.clear()
+    STATE.headers.clear()
     yield STATE
     httpd.shutdown()
     httpd.server_close()
@@ -208,6 +244,26 @@ def test_feeds_watch_polls_conditionally_and_adds_only_new_entries(nb, server) -
     assert [p for p, _ in server.requests] == ["/feed.xml", "/articles/library"]
 
 
+def test_feeds_watch_retries_an_entry_that_failed(nb, server, monkeypatch) -> None:
+    server.version = 3
+    first = nb("watch", f"{server.base}/feed.xml", "--once", "--allow-private", "--json")
+    rows = [json.loads(line) for line in first.stdout.splitlines()]
+    assert [r["status"] for r in rows] == ["failed", "new", "new", "new", "new"]
+    assert "HTTP 404" in rows[0]["error"] and "Traceback" not in first.stderr
+    server.requests.clear()
+    # The feed is unchanged, but its validators were not kept: the failed entry is retried.
+    monkeypatch.setitem(PAGES, "/articles/late", LATE)
+    again = nb("watch", f"{server.base}/feed.xml", "--once", "--allow-private", "--json")
+    rows = [json.loads(line) for line in again.stdout.splitlines()]
+    assert [r["status"] for r in rows] == ["new", "seen", "seen", "seen", "seen"]
+    assert server.requests == [("/feed.xml", None), ("/articles/late", None)]
+    assert "Night trains return to the coast line" in headlines(nb)
+    # Everything stored: now the poll is conditional again.
+    third = nb("watch", f"{server.base}/feed.xml", "--once", "--allow-private", "--json")
+    assert third.returncode == 0 and third.stdout == ""
+    assert server.requests[-1] == ("/feed.xml", '"v3"')
+
+
 def test_feeds_watch_reports_a_page_and_a_dead_feed_and_goes_on(nb, server) -> None:
     proc = nb("watch", f"{server.base}/articles/bridge", f"{server.base}/bad.xml",
               f"{server.base}/feed.xml", "--once", "--allow-private", "--every", "1m")
@@ -239,3 +295,63 @@ def test_feeds_parse_feed_errors() -> None:
     feed = parse_feed(rss([("a", "https://example.com/a", None)]), "https://example.com/rss")
     assert feed.entries[0].link == "https://example.com/a" and feed.entries[0].html is None
     assert feed.entries[0].published == datetime(2025, 11, 6, 10, 0, tzinfo=UTC)
+
+
+LOCAL = Options(allow_private=True)
+
+
+def test_feeds_poll_returns_the_feed_and_its_validators(server) -> None:
+    polled = poll(f"{server.base}/feed.xml", LOCAL)
+    assert polled.feed is not None and polled.page is None
+    assert [e.id for e in polled.feed.entries] == ["water", "bridge", "ferry"]
+    assert (polled.etag, polled.modified) == ('"v1"', server.modified())
+    sent = server.headers[-1]
+    assert sent["accept"].startswith("application/rss+xml, application/atom+xml")
+    assert "if-none-match" not in sent and "if-modified-since" not in sent
+
+
+@pytest.mark.parametrize("validators", [{"etag": '"v1"'}, {"modified": "LAST"},
+                                        {"etag": '"v1"', "modified": "LAST"}])
+def test_feeds_poll_not_modified(server, validators: dict[str, str]) -> None:
+    if validators.get("modified") == "LAST":
+        validators = {**validators, "modified": server.modified()}
+    polled = poll(f"{server.base}/feed.xml", LOCAL, **validators)
+    assert (polled.feed, polled.page) == (None, None)
+    assert (polled.etag, polled.modified) == ('"v1"', server.modified())
+    sent = server.headers[-1]
+    assert sent.get("if-none-match") == validators.get("etag")
+    assert sent.get("if-modified-since") == validators.get("modified")
+
+
+def test_feeds_poll_changed_feed_brings_new_validators(server) -> None:
+    old_modified = server.modified()
+    server.version = 2
+    polled = poll(f"{server.base}/feed.xml", LOCAL, etag='"v1"', modified=old_modified)
+    assert polled.feed is not None and polled.feed.entries[0].id == "library"
+    assert (polled.etag, polled.modified) == ('"v2"', server.modified())
+    assert polled.modified != old_modified
+
+
+def test_feeds_poll_a_page_and_the_address_rules(server) -> None:
+    polled = poll(f"{server.base}/articles/bridge", LOCAL)
+    assert polled.feed is None and polled.page is not None
+    assert polled.page.content.startswith(b"<!doctype html>")
+    before = len(server.requests)
+    with pytest.raises(FetchError, match="a loopback address"):
+        poll(f"{server.base}/feed.xml", Options(), etag='"v1"')
+    assert len(server.requests) == before  # refused before connecting
+
+
+def test_feeds_reach_the_network_only_through_the_public_fetch_api() -> None:
+    """feeds.py imports nothing private from fetch.py, and no HTTP library of its own."""
+    tree = ast.parse(Path(feeds_module.__file__).read_text())
+    imported: list[tuple[str, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            imported += [(node.module or "", alias.name) for alias in node.names]
+        elif isinstance(node, ast.Import):
+            imported += [(alias.name, "") for alias in node.names]
+    assert ("fetch", "fetch") in imported
+    assert not [name for module, name in imported if module == "fetch" and name.startswith("_")]
+    assert not {m.partition(".")[0] for m, _ in imported} & {"httpx", "httpcore", "socket",
+                                                             "urllib", "http", "ssl"}

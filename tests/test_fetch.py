@@ -3,7 +3,8 @@
 The server is on loopback, which `fetch` refuses by default, so success paths pass
 `allow_private=True` or allow the server's exact `(ip, port)`. The refusal tests need no
 network: the addresses are literals, and `no_connections` fails the test if `fetch` tries to
-connect before refusing.
+connect before refusing. The `headers=` tests check the conditional GET that `feeds.poll`
+makes (If-None-Match, If-Modified-Since, 304) and that extra headers change none of the rules.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -31,12 +33,15 @@ from newsbrief.ingest.fetch import FetchOptions, _non_public_kind, fetch
 
 PAGE = b"<!doctype html><html><head><title>Bridge reopens</title></head><body>News.</body></html>"
 LOCAL = FetchOptions(allow_private=True)
+ETAG = '"v7"'
+LAST_MODIFIED = "Wed, 05 Nov 2025 10:00:00 GMT"
 DRIP_INTERVAL = 0.05  # seconds between dripped bytes: well inside a 0.5 s read timeout
 
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True  # a dripping handler must not keep the test run alive
     paths: list[str]
+    headers: list[Message]  # each request's headers, in the order of `paths`
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -50,6 +55,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.paths.append(self.path)
+        self.server.headers.append(self.headers)
         self.close_connection = True
         parts = urlsplit(self.path)
         name, _, arg = parts.path.strip("/").partition("/")
@@ -124,6 +130,29 @@ class _Handler(BaseHTTPRequestHandler):
     def untyped_binary(self, _: str) -> None:
         self.reply(200, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
 
+    def conditional(self, _: str) -> None:
+        """A page with validators; If-None-Match, when sent, overrides If-Modified-Since."""
+        validators = {"ETag": ETAG, "Last_Modified": LAST_MODIFIED}
+        match = self.headers.get("If-None-Match")
+        if match is not None:
+            unchanged = match == ETAG
+        else:
+            unchanged = self.headers.get("If-Modified-Since") == LAST_MODIFIED
+        if unchanged:
+            self.send_response(304)
+            for name, value in validators.items():
+                self.send_header(name.replace("_", "-"), value)
+            self.end_headers()
+        else:
+            self.reply(200, PAGE, Content_Type="text/html; charset=utf-8", **validators)
+
+    def not_modified(self, _: str) -> None:
+        self.send_response(304)
+        self.end_headers()
+
+    def nowhere(self, _: str) -> None:
+        self.reply(302)  # a redirect without a Location
+
 
 ROUTES: dict[str, Callable[[_Handler, str], None]] = {
     name.replace("_", "-"): method
@@ -136,6 +165,7 @@ ROUTES: dict[str, Callable[[_Handler, str], None]] = {
 def _serving(tls: ssl.SSLContext | None = None) -> Iterator[_Server]:
     server = _Server(("127.0.0.1", 0), _Handler)
     server.paths = []
+    server.headers = []
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -385,3 +415,136 @@ def test_fetch_verifies_tls_with_the_real_host_name(tls_server: tuple[_Server, l
         fetch(f"https://localhost:{server.server_address[1]}/page", LOCAL)
     assert names == ["localhost"]
     assert server.paths == []
+
+
+# --- extra request headers and the response record: the conditional GET of `feeds.poll` -----
+
+
+def _sent(server: _Server, path: str) -> Message:
+    """The headers of the last request for `path`."""
+    index = len(server.paths) - 1 - server.paths[::-1].index(path)
+    return server.headers[index]
+
+
+def test_fetch_returns_status_and_response_headers(server: _Server) -> None:
+    page = fetch(f"{_base(server)}/conditional", LOCAL)
+    assert (page.status, page.not_modified, page.content) == (200, False, PAGE)
+    assert (page.etag, page.last_modified) == (ETAG, LAST_MODIFIED)
+    assert page.headers["content-type"] == "text/html; charset=utf-8"  # names in lower case
+    with pytest.raises(TypeError):
+        page.headers["etag"] = '"forged"'  # type: ignore[index]  # read-only, as the record is
+    assert fetch(f"{_base(server)}/page", LOCAL).etag is None
+
+
+@pytest.mark.parametrize(
+    "validators",
+    [{"If-None-Match": ETAG}, {"If-Modified-Since": LAST_MODIFIED},
+     {"if-none-match": ETAG, "if-modified-since": "Mon, 01 Jan 2024 00:00:00 GMT"}],
+)
+def test_fetch_conditional_get_not_modified(server: _Server, validators: dict[str, str]) -> None:
+    page = fetch(f"{_base(server)}/conditional", LOCAL, headers=validators)
+    assert (page.status, page.not_modified) == (304, True)
+    assert (page.content, page.content_type, page.charset) == (b"", "", None)
+    assert (page.etag, page.last_modified) == (ETAG, LAST_MODIFIED)  # the 304's own validators
+    sent = _sent(server, "/conditional")
+    for name, value in validators.items():
+        assert sent.get_all(name) == [value]
+
+
+def test_fetch_conditional_get_changed_returns_the_page(server: _Server) -> None:
+    page = fetch(f"{_base(server)}/conditional", LOCAL,
+                 headers={"If-None-Match": '"v6"', "If-Modified-Since": LAST_MODIFIED})
+    assert (page.status, page.content, page.etag) == (200, PAGE, ETAG)
+    assert _sent(server, "/conditional").get_all("If-None-Match") == ['"v6"']
+
+
+def test_fetch_conditional_get_follows_redirects(server: _Server) -> None:
+    """The validators go on every hop; the 304 is the final URL's, which `url` names."""
+    page = fetch(f"{_base(server)}/redirect?to=/conditional", LOCAL,
+                 headers={"If-None-Match": ETAG})
+    assert (page.status, page.url) == (304, f"{_base(server)}/conditional")
+    assert _sent(server, "/redirect?to=/conditional").get_all("If-None-Match") == [ETAG]
+    assert _sent(server, "/conditional").get_all("If-None-Match") == [ETAG]
+
+
+@pytest.mark.parametrize("headers", [None, {"Accept": "text/html"}])
+def test_fetch_unasked_for_304_is_an_error(server: _Server, headers: dict[str, str] | None
+                                           ) -> None:
+    """A 304 means "your copy is current": without validators there is no copy to use."""
+    with pytest.raises(FetchError, match=r"HTTP 304 Not Modified from .*/not-modified"):
+        fetch(f"{_base(server)}/not-modified", LOCAL, headers=headers)
+
+
+def test_fetch_redirect_without_location_is_an_error(server: _Server) -> None:
+    with pytest.raises(FetchError, match=r"HTTP 302 Found from .*/nowhere: .*no Location header"):
+        fetch(f"{_base(server)}/nowhere", LOCAL)
+
+
+def test_fetch_headers_accept_replaces_the_default(server: _Server) -> None:
+    fetch(f"{_base(server)}/page", LOCAL,
+          headers={"Accept": "application/rss+xml", "X-Request-Id": "42"})
+    sent = _sent(server, "/page")
+    assert sent.get_all("Accept") == ["application/rss+xml"]
+    assert sent.get_all("X-Request-Id") == ["42"]
+    assert sent.get_all("Accept-Encoding") == ["gzip, deflate"]
+    assert sent.get_all("User-Agent") == [LOCAL.user_agent]
+    fetch(f"{_base(server)}/page", LOCAL)
+    assert _sent(server, "/page").get_all("Accept") == [
+        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "reason"),
+    [
+        ({"Host": "metadata.internal"}, "set by fetch itself"),
+        ({"host": "metadata.internal"}, "set by fetch itself"),
+        ({"Accept-Encoding": "br"}, "set by fetch itself"),  # would undo the gzip-bomb guard
+        ({"User-Agent": "other"}, "set by fetch itself"),
+        ({"Transfer-Encoding": "chunked"}, "set by fetch itself"),
+        ({"Content-Length": "5"}, "set by fetch itself"),
+        ({"Connection": "keep-alive"}, "set by fetch itself"),
+        ({"Authorization": "Bearer x"}, "set by fetch itself"),  # a redirect would carry it
+        ({"Cookie": "session=x"}, "set by fetch itself"),
+        ({"Bad Name": "x"}, "not a valid HTTP header name"),
+        ({"X-A:B": "x"}, "not a valid HTTP header name"),
+        ({"If-None-Match": '"v7"\r\nHost: evil'}, "line break or NUL"),
+        ({"X-Trace": "a\nb"}, "line break or NUL"),
+    ],
+)
+def test_fetch_refuses_reserved_or_malformed_headers_before_connecting(
+    headers: dict[str, str], reason: str, no_connections: None
+) -> None:
+    with pytest.raises(ValueError, match=reason):
+        fetch("http://93.184.215.14/", LOCAL, headers=headers)
+
+
+def test_fetch_conditional_get_refuses_loopback_by_default(server: _Server) -> None:
+    before = len(server.paths)
+    with pytest.raises(FetchError, match=r"a loopback address \(127\.0\.0\.1\)"):
+        fetch(f"{_base(server)}/conditional", headers={"If-None-Match": ETAG})
+    assert len(server.paths) == before
+
+
+def test_fetch_conditional_get_rechecks_every_hop(server: _Server, other_server: _Server
+                                                  ) -> None:
+    with pytest.raises(FetchError, match="a loopback address"):
+        fetch(f"{_base(server)}/redirect?to={_base(other_server)}/conditional", _only(server),
+              headers={"If-None-Match": ETAG})
+    assert other_server.paths == []
+
+
+@pytest.mark.parametrize(
+    ("path", "options", "error"),
+    [
+        ("/gzip-bomb", FetchOptions(allow_private=True, max_bytes=100_000), "once decoded"),
+        ("/big", FetchOptions(allow_private=True, max_bytes=1000), r"above the 1 kB limit"),
+        ("/drip", FetchOptions(allow_private=True, read_timeout=0.5), r"timed out after 0\.5s"),
+        ("/brotli", LOCAL, "Content-Encoding 'br'"),
+    ],
+)
+def test_fetch_with_headers_keeps_the_limits(server: _Server, path: str, options: FetchOptions,
+                                             error: str) -> None:
+    """A conditional GET whose validators do not match reads the body under the same rules."""
+    with pytest.raises(FetchError, match=error):
+        fetch(f"{_base(server)}{path}", options,
+              headers={"If-None-Match": '"stale"', "If-Modified-Since": LAST_MODIFIED})

@@ -161,3 +161,11 @@ def test_store_in_memory(pipeline) -> None:
         store.add(make(pipeline, "Harbour bridge reopens", BRIDGE))
         assert store.stories()[0]["article_count"] == 1
         assert Path(store.path).name == ":memory:"
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2**63, 10**30])
+def test_store_unknown_ids_are_clear_errors(tmp_path, bad) -> None:
+    store = Store(tmp_path / "news.db")
+    for lookup in (store.story, store.article, store.related):
+        with pytest.raises(StoreError, match="no (story|article)"):
+            lookup(bad)

@@ -6,9 +6,9 @@ public addresses only unless `allow_private`, size and time limits). feedparser 
 parsing: it reads RSS 0.9x-2.0, RSS 1.0 and Atom, and survives the malformed XML many
 sites serve.
 
-Conditional GET needs request headers (`If-None-Match`, `If-Modified-Since`) and response
-headers (`ETag`, `Last-Modified`) that `fetch.fetch` does not expose, so `poll` makes its
-request here, over `fetch.py`'s checked and pinned connection.
+`poll` makes its conditional GET through `fetch.fetch`, the one way newsbrief reaches the
+network: it sends the validators as `If-None-Match` / `If-Modified-Since` and reads the
+status (304) and the new validators from the `Fetched` it gets back.
 """
 
 from __future__ import annotations
@@ -16,31 +16,16 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser  # type: ignore[import-untyped]  # feedparser ships no stubs
-import httpcore
-import httpx
 
 from ..config import Options
-from ..errors import FetchError, IngestError
+from ..errors import IngestError
 from . import IngestResult, count_words, ingest
-from .fetch import (  # the private helpers give `poll` fetch's checked, pinned connection
-    _DEFAULT_PORTS,
-    Fetched,
-    FetchOptions,
-    _checked_addresses,
-    _fetch_errors,
-    _parse,
-    _PinnedBackend,
-    _RawBody,
-    _read_page,
-    _tls_context,
-)
+from .fetch import Fetched, FetchOptions, fetch
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +36,8 @@ __all__ = ["Feed", "FeedEntry", "Polled", "entry_article", "is_feed", "parse_fee
 RICH_WORDS = 150
 _FEED_START = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
-_ACCEPT = (b"application/rss+xml, application/atom+xml, application/xml;q=0.9, "
-           b"text/xml;q=0.9, */*;q=0.5")
+_ACCEPT = ("application/rss+xml, application/atom+xml, application/xml;q=0.9, "
+           "text/xml;q=0.9, */*;q=0.5")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +150,8 @@ def poll(url: str, options: Options, *, etag: str | None = None,
     """GET a feed URL, conditionally when validators from the last poll are given.
 
     A URL that turns out to be a web page comes back as `Polled.page`, so `newsbrief add`
-    fetches each URL once whatever it is.
+    fetches each URL once whatever it is. Not modified (304), it comes back with no feed
+    and the validators to send next time: the 304's own, else the ones given.
 
     Raises:
         FetchError: refused, unreachable, too slow, too big or not a page.
@@ -174,53 +160,15 @@ def poll(url: str, options: Options, *, etag: str | None = None,
     fetch_options = FetchOptions(
         connect_timeout=min(options.timeout, 10.0), read_timeout=options.timeout,
         max_bytes=options.max_bytes, allow_private=options.allow_private)
-    current = _parse(url)
-    for _ in range(fetch_options.max_redirects + 1):
-        with _get(current, fetch_options, etag, modified) as response:
-            if response.status_code == 304:
-                logger.info("%s: not modified since the last poll", url)
-                return Polled(url, None, etag, modified)
-            if not response.is_redirect:
-                page = _read_page(current, response, fetch_options)
-                new_etag = response.headers.get("etag")
-                new_modified = response.headers.get("last-modified")
-                if not is_feed(page.content):
-                    return Polled(url, None, new_etag, new_modified, page)
-                return Polled(url, parse_feed(page.content, url), new_etag, new_modified)
-            target = _parse(response.headers["location"], base=current)
-        logger.info("following redirect from %s to %s", current, target)
-        current = target
-    raise FetchError(f"too many redirects (more than {fetch_options.max_redirects}) from {url}: "
-                     "the site may be looping; open it in a browser to check")
-
-
-@contextmanager
-def _get(url: httpx.URL, options: FetchOptions, etag: str | None,
-         modified: str | None) -> Iterator[httpx.Response]:
-    """`fetch._get` with the conditional-GET headers (same address checks and pinning)."""
-    host = url.raw_host.decode("ascii")
-    port = url.port or _DEFAULT_PORTS[url.scheme]
-    addresses = _checked_addresses(url, host, port, options)
-    backend = _PinnedBackend(host, port, addresses, options.read_timeout)
-    headers = [
-        (b"Host", url.netloc),
-        (b"User-Agent", options.user_agent.encode("ascii")),
-        (b"Accept", _ACCEPT),
-        (b"Accept-Encoding", b"gzip, deflate"),
-    ]
+    headers = {"Accept": _ACCEPT}
     if etag:
-        headers.append((b"If-None-Match", etag.encode("latin-1", "replace")))
+        headers["If-None-Match"] = etag
     if modified:
-        headers.append((b"If-Modified-Since", modified.encode("latin-1", "replace")))
-    timeouts = {"connect": options.connect_timeout, "write": options.connect_timeout,
-                "pool": options.connect_timeout}
-    target = httpcore.URL(scheme=url.raw_scheme, host=url.raw_host, port=url.port,
-                          target=url.raw_path)
-    with (
-        _fetch_errors(url, host, options),
-        httpcore.ConnectionPool(ssl_context=_tls_context(), network_backend=backend)
-        as pool,
-        pool.stream("GET", target, headers=headers, extensions={"timeout": timeouts}) as raw,
-    ):
-        yield httpx.Response(raw.status, headers=raw.headers,
-                             stream=_RawBody(raw.iter_stream()))
+        headers["If-Modified-Since"] = modified
+    page = fetch(url, fetch_options, headers=headers)
+    if page.not_modified:
+        logger.info("%s: not modified since the last poll", url)
+        return Polled(url, None, page.etag or etag, page.last_modified or modified)
+    if not is_feed(page.content):
+        return Polled(url, None, page.etag, page.last_modified, page)
+    return Polled(url, parse_feed(page.content, url), page.etag, page.last_modified)

@@ -16,6 +16,12 @@ drips a byte every few seconds (in the headers or the body) would otherwise neve
 httpx contributes URL parsing and content decoding (gzip, deflate); httpcore, which httpx is
 built on, does the HTTP/1.1 exchange. Redirects are followed here, so that every hop's scheme
 and addresses are checked again.
+
+Callers may add request headers (`fetch(url, headers=...)`), which is how `feeds.poll` makes
+a conditional GET: with `If-None-Match` or `If-Modified-Since`, a 304 answer comes back as a
+`Fetched` with status 304 and no body, and every `Fetched` carries its response headers
+(`etag`, `last_modified`). Headers that would change where the request goes, how the body is
+framed or encoded, or that carry credentials across redirects are refused.
 """
 
 from __future__ import annotations
@@ -24,12 +30,14 @@ import codecs
 import functools
 import ipaddress
 import logging
+import re
 import socket
 import ssl
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import httpcore
@@ -62,14 +70,41 @@ class FetchOptions:
     user_agent: str = f"newsbrief/{__version__} (+https://github.com/newsbrief)"
 
 
+def _no_headers() -> Mapping[str, str]:
+    return MappingProxyType({})
+
+
 @dataclass(frozen=True, slots=True)
 class Fetched:
-    """A fetched page, still bytes: extraction picks the encoding from `charset` or the markup."""
+    """A fetched page, still bytes: extraction picks the encoding from `charset` or the markup.
+
+    `status` is the final response's status: a 2xx for a page, or 304 (`not_modified`, with
+    empty `content` and `content_type`) when a conditional request was answered "unchanged".
+    `headers` are the final response's headers, read-only, names in lower case, a repeated
+    header's values joined with ", ".
+    """
 
     url: str
     content: bytes
     content_type: str
     charset: str | None
+    status: int = 200
+    headers: Mapping[str, str] = field(default_factory=_no_headers, hash=False)
+
+    @property
+    def not_modified(self) -> bool:
+        """A conditional request was answered 304 Not Modified: the caller's copy is current."""
+        return self.status == 304
+
+    @property
+    def etag(self) -> str | None:
+        """The `ETag` validator, to send back as `If-None-Match`."""
+        return self.headers.get("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        """The `Last-Modified` validator, to send back as `If-Modified-Since`."""
+        return self.headers.get("last-modified")
 
 
 PAGE_TYPES = frozenset(
@@ -95,26 +130,56 @@ _RAW_SLICE = 1024
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # RFC 6052 well-known NAT64 prefix: behind NAT64, 64:ff9b::a9fe:a9fe reaches 169.254.169.254.
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+# The statuses that redirect a GET. Not httpx's `is_redirect`, which is any 3xx: a 304, or a
+# 300 without a Location, would end in a KeyError rather than a FetchError.
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+# Request headers a caller may not set: where the request goes (Host), how the exchange is
+# framed (the hop-by-hop and length headers), which codings come back (Accept-Encoding: only
+# bounded ones are decoded), the one User-Agent (`FetchOptions.user_agent`), and credentials,
+# which the hops of a redirect would carry to other hosts.
+_RESERVED_HEADERS = frozenset({
+    "host", "accept-encoding", "user-agent", "content-length", "transfer-encoding",
+    "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "expect",
+    "authorization", "proxy-authorization", "cookie",
+})
+# The request headers under which a server may answer 304 Not Modified to a GET.
+_CONDITIONAL = frozenset({"if-none-match", "if-modified-since"})
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
 
 
-def fetch(url: str, options: FetchOptions = FetchOptions()) -> Fetched:
+def fetch(url: str, options: FetchOptions = FetchOptions(), *,
+          headers: Mapping[str, str] | None = None) -> Fetched:
     """Fetch `url` and return the page, following redirects and refusing non-public addresses.
 
     Args:
         url: an http or https URL.
         options: limits and the address policy; see `FetchOptions`.
+        headers: extra request headers, sent on every hop: `Accept` replaces the default,
+            `If-None-Match` / `If-Modified-Since` make the GET conditional. Names in
+            `_RESERVED_HEADERS` (Host, Accept-Encoding, User-Agent, framing, credentials)
+            are refused.
 
     Returns:
         The final URL after redirects, the decoded body (gzip/deflate undone), its media
-        type and the charset named by the `Content-Type` header, if any.
+        type, the charset named by the `Content-Type` header (if any), the status and the
+        response headers. A 304 is returned (`Fetched.not_modified`, no body) only when
+        `headers` made the request conditional; otherwise it is an error like any non-2xx.
 
     Raises:
         FetchError: the URL was refused, unreachable, too slow, too big or not a page.
+        ValueError: `headers` names a reserved header, or a name or value is malformed.
     """
+    extra = _extra_headers(headers or {})
+    conditional = any(name.lower() in _CONDITIONAL for name in headers or {})
     current = _parse(url)
     for _ in range(options.max_redirects + 1):
-        with _get(current, options) as response:
-            if not response.is_redirect:
+        with _get(current, options, extra) as response:
+            if conditional and response.status_code == 304:
+                logger.info("%s: not modified", current)
+                return Fetched(url=str(current), content=b"", content_type="", charset=None,
+                               status=304, headers=_response_headers(response))
+            if response.status_code not in _REDIRECTS or "location" not in response.headers:
                 page = _read_page(current, response, options)
                 logger.info(
                     "fetched %s (%d bytes, %s)", page.url, len(page.content), page.content_type
@@ -127,6 +192,33 @@ def fetch(url: str, options: FetchOptions = FetchOptions()) -> Fetched:
         f"too many redirects (more than {options.max_redirects}) from {url}: "
         "the site may be looping; open it in a browser to check"
     )
+
+
+def _extra_headers(headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
+    """Check the caller's request headers and encode them, refusing reserved or malformed ones.
+
+    A value goes out as Latin-1 when it fits, else UTF-8: that gives back the bytes a server
+    sent, whichever of the two httpx decoded a validator (an ETag) from.
+    """
+    encoded = []
+    for name, value in headers.items():
+        if not _TOKEN.match(name):
+            raise ValueError(f"{name!r} is not a valid HTTP header name")
+        if name.lower() in _RESERVED_HEADERS:
+            raise ValueError(f"the {name} header is set by fetch itself and cannot be given")
+        if any(c in value for c in "\r\n\0"):
+            raise ValueError(f"the {name} header's value has a line break or NUL: {value!r}")
+        try:
+            raw = value.encode("latin-1")
+        except UnicodeEncodeError:
+            raw = value.encode("utf-8")
+        encoded.append((name.encode("ascii"), raw))
+    return encoded
+
+
+def _response_headers(response: httpx.Response) -> Mapping[str, str]:
+    """The response headers, read-only, lower-case names, repeated values joined by ", "."""
+    return MappingProxyType({name: response.headers[name] for name in response.headers})
 
 
 def _parse(url: str, base: httpx.URL | None = None) -> httpx.URL:
@@ -143,8 +235,12 @@ def _parse(url: str, base: httpx.URL | None = None) -> httpx.URL:
 
 
 @contextmanager
-def _get(url: httpx.URL, options: FetchOptions) -> Iterator[httpx.Response]:
+def _get(url: httpx.URL, options: FetchOptions, extra: list[tuple[bytes, bytes]]
+         ) -> Iterator[httpx.Response]:
     """GET `url` over a connection to its checked addresses, yielding a streaming response.
+
+    `extra` are the caller's headers, checked by `_extra_headers`; an `Accept` among them
+    replaces the default one.
 
     A fresh pool per hop keeps each connection bound to the one origin whose addresses were
     checked: a pooled connection must not be reused for another host's redirect.
@@ -157,9 +253,11 @@ def _get(url: httpx.URL, options: FetchOptions) -> Iterator[httpx.Response]:
     headers = [
         (b"Host", url.netloc),  # httpx brackets IPv6 literals; httpcore's own Host would not
         (b"User-Agent", options.user_agent.encode("ascii")),
-        (b"Accept", b"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
         (b"Accept-Encoding", b"gzip, deflate"),
     ]
+    if not any(name.lower() == b"accept" for name, _ in extra):
+        headers.append((b"Accept", _ACCEPT.encode("ascii")))
+    headers += extra
     # No "read" timeout: _DeadlineStream gives every read the rest of one shared budget.
     timeouts = {
         "connect": options.connect_timeout,
@@ -313,6 +411,8 @@ def _read_page(url: httpx.URL, response: httpx.Response, options: FetchOptions) 
         content=bytes(content),
         content_type=media_type,
         charset=response.charset_encoding,
+        status=response.status_code,
+        headers=_response_headers(response),
     )
 
 
@@ -321,7 +421,9 @@ def _status_hint(response: httpx.Response) -> str:
         return "check the URL, or whether the page needs a login"
     if response.is_server_error:
         return "the site is failing; try again later"
-    if httpx.codes.is_redirect(response.status_code):
+    if response.status_code == 304:
+        return "the server says the page is unchanged, but newsbrief did not ask conditionally"
+    if response.status_code in _REDIRECTS:
         return "the redirect has no Location header"
     return "newsbrief cannot use this response"
 

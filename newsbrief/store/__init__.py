@@ -77,7 +77,8 @@ def watch(store: Store, feeds: list[str], *, every: float, once: bool = False,
 
     Each poll is a conditional GET with the validators the feed last sent (ETag,
     Last-Modified), which are saved only after all its new entries are stored: a poll cut
-    short is repeated whole next time, and entries already stored are skipped.
+    short, or one where an entry failed (a page that timed out, say), is repeated whole
+    next time, and entries already stored are skipped.
     """
     options = options or Options()
     pipeline = pipeline or Pipeline.default(options)
@@ -115,10 +116,16 @@ def _poll(store: Store, url: str, options: Options, pipeline: Pipeline) -> Itera
         yield Outcome(url, error=f"{url} is a web page, not an RSS or Atom feed: "
                                  "use `newsbrief add` for pages.")
         return
+    failed = False
     if polled.feed is not None:
-        yield from _feed(store, polled.feed, options, pipeline)
-    store.save_feed_state(url, polled.etag, polled.modified,
-                          "ok" if polled.feed else "not modified")
+        for outcome in _feed(store, polled.feed, options, pipeline):
+            failed = failed or outcome.error is not None
+            yield outcome
+    if failed:  # no validators: the next poll gets the feed whole and retries what failed
+        store.save_feed_state(url, None, None, "retry")
+    else:
+        store.save_feed_state(url, polled.etag, polled.modified,
+                              "ok" if polled.feed else "not modified")
 
 
 def _input(store: Store, source: str, options: Options, pipeline: Pipeline

@@ -331,6 +331,7 @@ class Store:
         Raises:
             StoreError: there is no such story.
         """
+        _check_id(story_id, "story", self.path)
         with self._read() as db:
             rows = db.execute(
                 "SELECT id, headline, published, time, brief, features FROM articles "
@@ -384,6 +385,7 @@ class Store:
         Raises:
             StoreError: there is no such article.
         """
+        _check_id(article_id, "article", self.path)
         with self._read() as db:
             row = db.execute("SELECT id, headline, published, time, brief, features, story_id "
                              "FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -421,6 +423,7 @@ class Store:
         Raises:
             StoreError: there is no such article.
         """
+        _check_id(article_id, "article", self.path)
         with self._read() as db:
             row = db.execute("SELECT story_id FROM articles WHERE id = ?",
                              (article_id,)).fetchone()
@@ -596,6 +599,12 @@ def _chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _check_id(value: int, kind: str, path: Path) -> None:
+    """Refuse an id SQLite cannot hold (it would raise OverflowError) as one not stored."""
+    if not 0 <= value < 2**63:
+        raise StoreError(f"no {kind} {value} in {path}: ids are whole numbers from 1.")
 
 
 def _now() -> str:
