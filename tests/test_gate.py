@@ -63,3 +63,11 @@ def test_faithfulness_check_finds_an_invented_name(seed_path) -> None:
     assert faithfulness.unsupported(invented, text, text.lower()) == ["Qatar", "3"]
     verbatim, quotes, found, checked = faithfulness.check(card)
     assert verbatim == quotes > 0 and found == checked > 0
+
+
+def test_faithfulness_check_takes_a_word_after_a_closing_quote_as_a_sentence_start() -> None:
+    text = "He said: “We are ready.” But there is no deal yet."
+    line = "He said: “We are ready.” There is no deal yet."
+    assert faithfulness.unsupported(line, text, text.lower()) == []
+    assert faithfulness.unsupported("He said: “We are ready.” Tehran agreed.", text,
+                                    text.lower()) == ["Tehran"]

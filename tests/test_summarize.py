@@ -136,6 +136,15 @@ def test_summarize_dangling_pronoun_is_a_last_resort() -> None:
     assert not any(t.startswith("They ") for t in texts)
 
 
+def test_summarize_short_sentence_is_a_last_resort() -> None:
+    # Four words, three of them salient and new: without the rule it is the third bullet.
+    short = "Kabul swapped the hostages."
+    article = build(*NEWS[:2], short, *NEWS[2:])
+    assert short not in [b.text for b in summarize(article).bullets]
+    candidates = len(extractive.extract_units(article, split_sentences(article)))
+    assert short in [b.text for b in summarize(article, bullets=candidates).bullets]
+
+
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
@@ -168,6 +177,11 @@ def test_summarize_dangling_pronoun_is_a_last_resort() -> None:
         # page boilerplate glued to the first sentence
         ("By Daily Mail Reporter Scroll down for video A man, 36, was arrested in Hull.",
          "A man, 36, was arrested in Hull."),
+        # a picture caption's label, and an opening concessive clause
+        ("Blasted: Judge Nicholas Cooke QC said the £28,000 sentence had been unlawful.",
+         "Judge Nicholas Cooke QC said the £28,000 sentence had been unlawful."),
+        ("Although there was no intent, the Fiji-born player was banned for a week.",
+         "The Fiji-born player was banned for a week."),
     ],
 )
 def test_compress_cuts_what_an_editor_cuts(sentence: str, expected: str) -> None:
@@ -193,6 +207,15 @@ def test_compress_cuts_what_an_editor_cuts(sentence: str, expected: str) -> None
         "The bill passed, Smith said.",
         # a long parenthesis is content
         "The bridge (the first to span the river since the 1890s) will close on Monday.",
+        # a title, a key and its value, a speaker: not a caption's label
+        "Star Wars Jedi: Fallen Order is a game that is many things at once.",
+        "Tested by: John Milbank of the cycling magazine in London.",
+        "He wrote: the deal was signed on Friday in London by both sides.",
+        # an opening that frames the rest in time, or is no clause of its own
+        "Until 2010, he was the chief executive of the company in London.",
+        "Since 2008, there has not been a single year of revenue growth in the industry.",
+        "While in court David Jenkins, prosecuting, told the judge it was wrong.",
+        "While the very young, the elderly, and the infirm are most at risk from the smog.",
     ],
 )
 def test_compress_leaves_alone(sentence: str) -> None:

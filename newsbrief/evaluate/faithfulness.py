@@ -52,7 +52,7 @@ def unsupported(line: str, text: str, lowered: str) -> list[str]:
     out = []
     for m in _CHECKED.finditer(line):
         word = m.group()
-        before = line[: m.start()].rstrip(" \"'“‘([")
+        before = line[: m.start()].rstrip(" \"'“”‘’([")
         first = not before or before[-1] in ".!?:"
         if not (word.lower() in lowered if first else word in text):
             out.append(word)

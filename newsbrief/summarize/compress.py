@@ -17,11 +17,14 @@ What is cut (`RULES`, one regular expression each):
 
 - page boilerplate glued to a sentence: "By Daily Mail Reporter", "PUBLISHED: … | UPDATED: …",
   "Scroll down for video";
+- a picture caption's label: "Blasted: Judge Nicholas Cooke…" (DailyMail captions run into
+  the text);
 - a source dateline: "WASHINGTON (CNN) --", "(CNN)";
 - an opening connective: "However,", "Meanwhile,", "But", "And so,";
 - a short parenthetical aside: "(pictured)", "(file picture)", "(£1.2m)";
 - a closing attribution: ", the official said.", ", police told reporters on Friday.",
   ", according to state media." — and an opening one, "According to police, ";
+- an opening concessive clause: "Although it was accepted there had been no intent, ";
 - a non-restrictive relative clause: ", who uploads videos to his YouTube channel,";
 - an aside between dashes: "– and later admitted his criminal past –".
 
@@ -33,7 +36,13 @@ Measured on CNN/DailyMail (`eval/summary.py`, both dev sets): the cuts together 
 +0.8 ROUGE-1, +0.4 ROUGE-2 and +0.7 ROUGE-Lsum to the bullets; relative clauses give the
 most, then boilerplate (DailyMail's "Scroll down for video" is glued to many sentences) and
 attributions. Datelines change nothing there (that copy of CNN/DailyMail has none) and are
-cut for real pages.
+cut for real pages. A cut raises a bullet's ROUGE-2 F1 when the share of the words it removes
+that take a highlight bigram with them is below half that F1 (about 10%), and its ROUGE-1
+F1 when the share of removed words the highlights use is below about 22%. Captions' labels
+(6% and 21%) pass both tests; concessive openings (6% and 38%) pass the first. Together they
+add +0.2 ROUGE-2 on summeval and nothing measurable on realsumm. A trailing ", which …" or
+", after …" clause was tried and is not cut: it moved ROUGE-2 -0.1 on one dev set and +0.3
+on the other, and "…, after a speed camera was angled at their door" is news.
 """
 
 from __future__ import annotations
@@ -86,6 +95,22 @@ _SPEAKER = (
 _CLAUSE_OPENERS = (
     "the|a|an|he|she|it|they|we|i|you|this|that|these|those|his|her|their|its|there|but|and"
 )
+# Concessive openers: what such a clause concedes does not condition the rest, so it can go
+# without making the rest untrue ("Despite a long fight, the council ruled…"). Clauses of
+# time or condition stay: "Since 2008, there hasn't been a year of growth" is not "There
+# hasn't been a year of growth", nor is "Once approved, the drug will be sold" its remainder.
+_CONCESSIVE_OPENERS = "Although|Though|Even though|Despite|In spite of|While"
+# What begins a main clause after such an opening: a determiner, a pronoun or a capitalised
+# name followed by a word ("…, Barnett decided"); not "David Jenkins, prosecuting, told".
+_CLAUSE_START = (
+    r"(?:(?:the|a|an|he|she|it|they|we|i|his|her|their|its|this|that|these|those|there)\s"
+    r"|[A-Z][\w'’-]*\s+[\w'’-])"
+)
+# A caption's label is not an attribution: "He wrote: …" and "The minister said: …" stay.
+_NOT_SAYING = (
+    r"(?![^:]*\b(?:said|says|say|added|adds|told|tells|wrote|writes|asked|asks|explained|"
+    r"claimed|declared|insisted|warned|reported|tweeted)\b)"
+)
 _BOILERPLATE = (
     r"By\s+(?:[A-Z][\w'’.-]*\s+){1,4}?(?:Reporter|Correspondent|Editor|Writer)s?|"
     r"Scroll down for (?:video|more)|Click here\b[^.]{0,60}?|READ MORE:[^.]{0,80}?|"
@@ -105,6 +130,12 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     Rule("boilerplate", re.compile(
         rf"\A(?P<cut>(?:(?:{_BOILERPLATE})\s*\.?\s*)+)(?=[A-Z\"“‘'])")),
+    # "Blasted: Judge Nicholas Cooke…": one to three words in sentence case and a colon,
+    # then the text. Not a title ("Star Wars Jedi: Fallen Order is…"), an interview's "A:",
+    # nor a key whose value follows ("Tested by: John Milbank", "Containers: 1 Green").
+    Rule("caption", re.compile(
+        rf"\A{_NOT_SAYING}(?P<cut>[A-Z][a-z'’-]+(?:\s+[a-z][\w'’-]*){{0,2}}"
+        rf"(?<!\bby)(?<!\bof)(?<!\bfor)(?<!\bto)(?<!\bwith):\s+)(?=[^\W\d_])")),
     Rule("dateline", re.compile(
         r"\A(?P<cut>(?:[A-Z][A-Za-z.,' -]{0,40}\s)?\((?:CNN|AP|Reuters|AFP|CNN Student News)\)"
         r"\s*(?:--|—|–|-)?\s*)")),
@@ -124,6 +155,12 @@ RULES: tuple[Rule, ...] = (
         quoted_ok=False),
     Rule("attribution", re.compile(
         r"\A(?P<cut>According\s+to\s+[^,;:()\"“”]{1,60},\s+)(?=\w)"), quoted_ok=False),
+    # "Despite a 35-year fight, the council…": not when the comma was a list's ("While the
+    # very young, the elderly, and the infirm are at risk").
+    Rule("opening", re.compile(
+        rf"\A(?P<cut>(?:{_CONCESSIVE_OPENERS})\b[^,;:()\"“”‘’—–]{{3,80}},\s+)"
+        rf"(?={_CLAUSE_START})(?![^,]{{0,40}},\s+(?:and|or)\b)"),
+        quoted_ok=False),
     # ", who …," between a subject and its verb goes with both commas ("Dyke, who is 60,
     # wants" → "Dyke wants"); before a new clause the second comma stays ("According to
     # Giroux, who films his fish, the cichlid…" → "According to Giroux, the cichlid…").
