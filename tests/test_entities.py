@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
 import pytest
 from conftest import build_article
 
-from newsbrief.facts.entities import Entities, extract_entities
+from newsbrief.facts.entities import Entities, Token, extract_entities, tokens
 from newsbrief.ingest import ingest
 from newsbrief.records import Article
 from newsbrief.segment import split_sentences
@@ -112,3 +113,45 @@ def test_entities_sentence_openers_and_demonyms_are_not_names() -> None:
     )
     everything = [p.name for p in found.people] + list(found.organizations) + list(found.places)
     assert everything == ["Kabul"]
+
+
+def test_entities_the_latest_person_of_a_surname_takes_it() -> None:
+    article = build_article(
+        "Bill Clinton spoke in Iowa on Monday.",
+        "Later, Hillary Clinton, a senator from New York, spoke too.",
+        "Clinton said the campaign was strong.",
+    )
+    found = extract_entities(article, split_sentences(article))
+    mentions = {p.name: [article.text[s.start : s.end] for s in p.spans] for p in found.people}
+    assert mentions == {"Bill Clinton": ["Bill Clinton"],
+                        "Hillary Clinton": ["Hillary Clinton", "Clinton"]}
+
+
+def test_entities_a_middle_initial_names_the_same_person() -> None:
+    found = entities_of("Donald Trump arrived.", "Donald J. Trump said he would stay.",
+                        "Trump left.")
+    assert [(p.name, len(p.spans)) for p in found.people] == [("Donald Trump", 3)]
+
+
+def test_entities_many_people_each_keep_their_surname() -> None:
+    # Hundreds of people: surnames are looked up in an index, not by scanning everyone.
+    syllables = ["bar", "kel", "mon", "dra", "vik", "tos", "lun", "zer", "pha", "qui"]
+    surnames = ["".join(p).capitalize() for p in itertools.product(syllables, repeat=3)][:300]
+    firsts = ["Amira", "Bruno", "Chidi", "Dana", "Emil", "Farah"]
+    paragraphs = []
+    for i, last in enumerate(surnames):
+        paragraphs.append(f"Deputy Minister {firsts[i % 6]} {last} visited the border on Tuesday.")
+        paragraphs.append(f"{last} said the talks had gone well.")
+    found = entities_of(*paragraphs)
+    assert len(found.people) == 300
+    assert all(len(p.spans) == 2 and p.role == "Deputy Minister" for p in found.people)
+    assert all(found.aliases[last] == f"{firsts[i % 6]} {last}"
+               for i, last in enumerate(surnames))
+
+
+def test_entities_tokens_split_off_possessives() -> None:
+    got = tokens("Pakistan's envoy met the Clintons' aide")
+    assert [(t.text, t.possessive) for t in got] == [
+        ("Pakistan", True), ("envoy", False), ("met", False), ("the", False),
+        ("Clintons", True), ("aide", False)]
+    assert got[0] == Token("Pakistan", 0, 8, True) and got[0].end == 8

@@ -177,3 +177,14 @@ def test_quotes_polnear_dev_scores_clear_the_goals() -> None:
     assert scores["content_f1_overlap"] >= 0.85, scores
     assert scores["speaker_f1"] >= 0.80, scores
     assert {r["n"] for r in rows if r["metric"] == "content_f1_exact"} == {350}
+
+
+def test_quotes_role_noun_names_the_latest_person_with_that_role() -> None:
+    def speakers(*paragraphs: str) -> list[str | None]:
+        return [q.speaker for q in quotes_of(build_article(*paragraphs))]
+
+    andrabi = "Foreign Office spokesman Tahir Andrabi briefed reporters on Monday."
+    sharif = "Army spokesman Ahmed Sharif spoke on Tuesday."
+    quote = '"We are ready," the spokesman said.'
+    assert speakers(andrabi, quote) == ["Tahir Andrabi"]
+    assert speakers(andrabi, sharif, quote) == ["Ahmed Sharif"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -232,3 +233,42 @@ def test_eval_dates_rows() -> None:
         "span_f1_relaxed", "span_f1_strict", "value_f1", "type_accuracy"}
     assert all(r["task"] == "dates" and r["dataset"] == "tempeval3-train" for r in rows)
     assert all(0.0 <= r["value"] <= 1.0 and r["n"] > 0 for r in rows)
+
+
+def test_timex_triggers_read_the_same_whatever_the_casing_path() -> None:
+    """Triggers are found on the lower-cased text unless lower-casing changes its length
+    ("İ" becomes two characters); both paths give the same expressions."""
+    plain = "Talks resumed on Monday in Izmir; LAST WEEK they stalled."
+    turkish = plain.replace("Izmir", "İzmir")  # as long, but longer once lower-cased
+    assert len(turkish) == len(plain) and len(turkish.lower()) != len(turkish)
+    got = find_timexes(plain, ANCHOR)
+    assert find_timexes(turkish, ANCHOR) == got
+    assert [(t.as_written, t.value) for t in got] == [
+        ("Monday", "2025-11-03"), ("LAST WEEK", "2025-W44")]
+    # a long s the case-blind pattern takes for "s" names no trigger, and breaks nothing
+    assert [t.as_written for t in find_timexes("Open ſunday and on Monday.", ANCHOR)] == [
+        "Monday"]
+
+
+def test_timeline_signal_word_across_several_blanks() -> None:
+    article = build_article("The offer runs from\n October 25 and talks begin since  Monday.")
+    got = [(e.as_written, e.date) for e in build_timeline(article, split_sentences(article))]
+    assert ("from\n October 25", "2025-10-25") in got
+    assert ("since  Monday", "2025-11-03") in got
+
+
+def test_timeline_overlap_index_agrees_with_a_scan() -> None:
+    from newsbrief.facts.timeline import _Spans
+
+    rng = random.Random(7)
+    for _ in range(200):
+        spans = [Span(s, s + rng.randint(0, 30)) for s in (rng.randint(0, 300) for _ in range(8))]
+        index = _Spans(spans[:4])
+        for span in spans[4:]:
+            assert index.overlaps(span) == any(
+                s.start < span.end and span.start < s.end for s in spans[:4])
+        for span in spans[4:]:
+            index.add(span)
+        probe = Span(rng.randint(0, 300), rng.randint(300, 340))
+        assert index.overlaps(probe) == any(
+            s.start < probe.end and probe.start < s.end for s in spans)

@@ -20,12 +20,14 @@ one.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Literal
+from itertools import repeat
+from typing import Any, Literal, NamedTuple
 
 from ..errors import MissingDependency
 from ..records import Article, Person, Sentence, Span
@@ -73,9 +75,11 @@ _AGE = re.compile(r",\s+\d{1,3},")  # "Harry Bond, 30, of Raleigh"
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]+\b")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word of the article, with its offsets; `possessive` for "Pakistan's" (text "Pakistan")."""
+class Token(NamedTuple):
+    """A word of the article, with its offsets; `possessive` for "Pakistan's" (text "Pakistan").
+
+    A named tuple, not a frozen dataclass: an article has thousands of tokens, and a frozen
+    dataclass costs several times as much to build."""
 
     text: str
     start: int
@@ -85,18 +89,33 @@ class Token:
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """The words of `text[start:end]`, offsets into `text`, possessive 's split off."""
-    out: list[Token] = []
-    for m in _TOKEN.finditer(text, start, len(text) if end is None else end):
-        word, s, e = m.group(), m.start(), m.end()
-        if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":
-            out.append(Token(word[:-2], s, e - 2, True))
-        elif e < len(text) and text[e] in "'’" and word.endswith("s") and (
-            e + 1 == len(text) or not text[e + 1].isalnum()
+    return _as_tokens(_raw_tokens(text, start, end))
+
+
+_RawToken = tuple[str, int, int, bool]  # a `Token`'s fields
+
+
+def _raw_tokens(text: str, start: int = 0, end: int | None = None) -> list[_RawToken]:
+    """`tokens` as plain tuples: cheaper to build, and a plain tuple of strings and numbers
+    drops out of the garbage collector's sight (a named tuple never does), so holding an
+    article's worth of them costs no full collections."""
+    size = len(text)
+    out = [(m[0], m.start(), m.end(), False)
+           for m in _TOKEN.finditer(text, start, size if end is None else end)]
+    for k, (word, s, e, _) in enumerate(out):
+        if word[-1] not in "sS":  # most words: neither possessive can end so
+            continue
+        if len(word) > 2 and word[-2] in "'’":
+            out[k] = (word[:-2], s, e - 2, True)
+        elif word[-1] == "s" and e < size and text[e] in "'’" and (
+            e + 1 == size or not text[e + 1].isalnum()
         ):
-            out.append(Token(word, s, e, True))  # plural possessive: "the Clintons' house"
-        else:
-            out.append(Token(word, s, e))
+            out[k] = (word, s, e, True)  # plural possessive: "the Clintons' house"
     return out
+
+
+def _as_tokens(raw: Sequence[_RawToken]) -> list[Token]:
+    return list(map(tuple.__new__, repeat(Token), raw))
 
 
 # --- word lists --------------------------------------------------------------------------
@@ -238,6 +257,13 @@ CUE_VERBS = frozenset({
 })
 
 
+# Unions the classifier tests every run against, built once rather than per test.
+_EDGE_WORDS = FUNCTION_WORDS | _MONTHS_DAYS  # never open a name
+_TAIL_WORDS = _EDGE_WORDS | _CONNECTORS  # never close one
+_TITLE_WORDS = ROLE_HEADS | _HONORIFICS
+_NOT_NAME_ENDS = ROLE_HEADS | _ORG_TAILS
+_ROLE_STOPS = FUNCTION_WORDS - {"of", "the"}  # no appositive role holds these
+
 # Words between a name and its reporting verb: "Smith also said", "Smith has said".
 _ADVERBS = frozenset({
     "also", "later", "then", "once", "again", "further", "previously", "recently", "has",
@@ -325,38 +351,50 @@ def _is_cap(word: str) -> bool:
     """Capitalised as a name is: "Asif", "U.S.", "al-Assad"; not the pronoun "I"."""
     if word[0].isupper():
         return word != "I"
-    return len(word) > 3 and word[:3] in ("al-", "el-") and word[3].isupper()
+    return len(word) > 3 and word[:3] in _AL and word[3].isupper()
 
 
-def _runs(text: str, toks: list[Token], sent_start: int) -> Iterator[_Run]:
-    """Maximal runs of capitalised tokens; a possessive ends a run, connectors join one."""
-    i, n = 0, len(toks)
-    while i < n:
-        if not _is_cap(toks[i].text):
-            i += 1
-            continue
+_AL = ("al-", "el-")  # Arabic articles, lower-case before a capital: "al-Assad"
+
+
+def _runs(text: str, toks: Sequence[_RawToken], sent_start: int) -> list[tuple[int, int, bool]]:
+    """Maximal runs of capitalised tokens; a possessive ends a run, connectors join one.
+
+    Each run is `(first, end, sentence_start)`, token indexes: plain numbers, which the
+    garbage collector stops tracking, where a `_Run` per run held until the whole article
+    is read made a long article pay for full collections. Tokens are read by index
+    (text, start, end, possessive), so raw tuples and `Token`s both do."""
+    out: list[tuple[int, int, bool]] = []
+    n = len(toks)
+    # `_is_cap` of every token, inlined: most words are not capitalised
+    caps = [(w[0].isupper() and w != "I") or (w[:3] in _AL and len(w) > 3 and w[3].isupper())
+            for w, _, _, _ in toks]
+    j = 0  # where the last run ended
+    for i in [k for k, cap in enumerate(caps) if cap]:
+        if i < j:
+            continue  # inside the last run
         j = i + 1
-        while j < n and not toks[j - 1].possessive and _joined(text, toks[j - 1], toks[j]):
-            if _is_cap(toks[j].text):
+        while j < n and not toks[j - 1][3] and _joined(text, toks[j - 1], toks[j]):
+            if caps[j]:
                 j += 1
-            elif (toks[j].text in _CONNECTORS and j + 1 < n and _is_cap(toks[j + 1].text)
+            elif (toks[j][0] in _CONNECTORS and j + 1 < n and caps[j + 1]
                   and _joined(text, toks[j], toks[j + 1])):
                 j += 2
             else:
                 break
-        opens = i == 0 or text[toks[i - 1].end : toks[i].start].strip()[-1:] in _OPENERS
-        yield _Run(toks[i:j], i, opens or toks[i].start == sent_start)
-        i = j
+        opens = i == 0 or text[toks[i - 1][2] : toks[i][1]].strip()[-1:] in _OPENERS
+        out.append((i, j, opens or toks[i][1] == sent_start))
+    return out
 
 
 # After these (with blanks around) a capital letter says nothing: it opens a sentence.
 _OPENERS = frozenset('"“‘\':—–-([…')
 
 
-def _joined(text: str, a: Token, b: Token) -> bool:
+def _joined(text: str, a: _RawToken, b: _RawToken) -> bool:
     """Two tokens belong to one name only if just blanks (or a middle initial's dot) part them."""
-    gap = text[a.end : b.start]
-    return gap in (" ", "\xa0") or (gap == ". " and len(a.text) == 1)
+    gap = text[a[2] : b[1]]
+    return gap in (" ", "\xa0") or (gap == ". " and len(a[0]) == 1)
 
 
 # --- classification ----------------------------------------------------------------------
@@ -370,15 +408,23 @@ class _Person:
     role: str | None = None
     affiliation: str | None = None
     spans: list[Span] = field(default_factory=list)
+    parts: list[str] = field(init=False, repr=False, compare=False)  # the name's words
 
-    @property
-    def parts(self) -> list[str]:
-        return self.name.split()
+    def __post_init__(self) -> None:
+        self.parts = self.name.split()
+
+
+_Index = dict[Any, list[int]]  # key → positions in `_State.people`, ascending
 
 
 @dataclass(slots=True)
 class _State:
-    """What the pass over one article has found so far."""
+    """What the pass over one article has found so far.
+
+    People are indexed by name, surname, first name and (first name, surname), so a mention
+    is resolved in one lookup however many people the article names (a scan per mention made
+    the pass quadratic in the article's length).
+    """
 
     text: str
     lower_words: frozenset[str]
@@ -387,36 +433,60 @@ class _State:
     orgs: dict[str, str] = field(default_factory=dict)  # canonical → canonical, in order
     places: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
+    _by_name: _Index = field(default_factory=dict)
+    _by_last: _Index = field(default_factory=dict)
+    _by_first: _Index = field(default_factory=dict)  # names of two words or more only
+    _by_ends: _Index = field(default_factory=dict)  # (first, last), two words or more only
 
     def person_by_part(self, word: str) -> _Person | None:
         """The latest person whose surname (or first name) is `word`."""
-        for person in reversed(self.people):
-            if person.parts[-1] == word:
-                return person
-        for person in reversed(self.people):
-            if len(person.parts) > 1 and person.parts[0] == word:
-                return person
-        return None
+        found = self._by_last.get(word) or self._by_first.get(word)
+        return self.people[found[-1]] if found else None
 
     def add_person(self, name: str, span: Span, role: str | None,
                    affiliation: str | None) -> None:
         """Add a mention to the person it names, or a new person; the first role stated
         stays."""
         parts = name.split()
-        person = next((p for p in self.people if p.name == name), None)
-        if person is None and len(parts) > 1:  # "Donald J. Trump" after "Donald Trump"
-            person = next((p for p in self.people if len(p.parts) > 1
-                           and p.parts[0] == parts[0] and p.parts[-1] == parts[-1]), None)
-        if person is None and len(parts) == 1:
-            person = self.person_by_part(name)
-        if person is None:
+        found = self._by_name.get(name)
+        if not found and len(parts) > 1:  # "Donald J. Trump" after "Donald Trump"
+            found = self._by_ends.get((parts[0], parts[-1]))
+        if found:
+            at: int | None = found[0]  # the first person so named
+        elif len(parts) == 1:
+            found = self._by_last.get(name) or self._by_first.get(name)
+            at = found[-1] if found else None
+        else:
+            at = None
+        if at is None:
             person = _Person(name)
             self.people.append(person)
-        elif len(parts) > len(person.parts) and len(person.parts) == 1:
-            person.name = name  # a first mention by surname alone, then the full name
+            self._index(len(self.people) - 1, person, add=True)
+        else:
+            person = self.people[at]
+            if len(parts) > len(person.parts) and len(person.parts) == 1:
+                # a first mention by surname alone, then the full name
+                self._index(at, person, add=False)
+                person.name, person.parts = name, parts
+                self._index(at, person, add=True)
         person.role = person.role or role
         person.affiliation = person.affiliation or affiliation
         person.spans.append(span)
+
+    def _index(self, at: int, person: _Person, add: bool) -> None:
+        """Enter (or withdraw) the person at position `at` in the lookups."""
+        parts = person.parts
+        keys: list[tuple[_Index, Any]] = [(self._by_name, person.name),
+                                          (self._by_last, parts[-1])]
+        if len(parts) > 1:
+            keys += [(self._by_first, parts[0]), (self._by_ends, (parts[0], parts[-1]))]
+        for index, key in keys:
+            if add:
+                bisect.insort(index.setdefault(key, []), at)
+            else:
+                index[key].remove(at)
+                if not index[key]:
+                    del index[key]
 
     def add(self, kind: Literal["org", "place"], name: str, surface: str) -> None:
         """Record an organisation or place, and the words that named it."""
@@ -444,7 +514,7 @@ def _demonym(word: str) -> bool:
     low = word.lower()
     if not low.endswith(("an", "ese", "ish", "i")):
         return False
-    for country in _countries():
+    for country in _countries_by_stem().get(low[:4], ()):  # the stem shares 4 letters or more
         n = 0
         for a, b in zip(low, country, strict=False):
             if a != b:
@@ -459,6 +529,16 @@ def _demonym(word: str) -> bool:
 def _countries() -> tuple[str, ...]:
     names = {c["name"].lower() for c in _geonames().get_countries().values()}
     return tuple(sorted(names | {"america", "britain", "europe", "africa", "asia", "korea"}))
+
+
+@cache
+def _countries_by_stem() -> dict[str, tuple[str, ...]]:
+    """`_countries()` by their first four letters, in the same order."""
+    out: dict[str, list[str]] = {}
+    for country in _countries():
+        if len(country) >= 4:
+            out.setdefault(country[:4], []).append(country)
+    return {stem: tuple(names) for stem, names in out.items()}
 
 
 def _place(words: str) -> str | None:
@@ -536,7 +616,7 @@ def _right_role(state: _State, end: int) -> tuple[str | None, str | None]:
     if not m or m.group("head").lower() not in ROLE_HEADS:
         return None, None
     role_words = m.group("role").split()
-    if any(w.lower() in FUNCTION_WORDS - {"of", "the"} for w in role_words):
+    if any(w.lower() in _ROLE_STOPS for w in role_words):
         return None, None
     affiliation = m.group("aff").strip() if m.group("aff") else None
     poss = _POSSESSIVE_ROLE.match(m.group("role"))
@@ -551,9 +631,9 @@ def _trim(state: _State, run: _Run) -> _Run:
     toks = run.toks
     if run.sentence_start and len(toks) > 1 and toks[0].text.lower() in state.lower_words:
         toks = toks[1:]
-    while toks and toks[0].text.lower() in FUNCTION_WORDS | _MONTHS_DAYS:
+    while toks and toks[0].text.lower() in _EDGE_WORDS:
         toks = toks[1:]
-    while toks and toks[-1].text.lower() in FUNCTION_WORDS | _MONTHS_DAYS | _CONNECTORS:
+    while toks and toks[-1].text.lower() in _TAIL_WORDS:
         toks = toks[:-1]
     if toks is run.toks:
         return run
@@ -648,13 +728,13 @@ def _person(state: _State, name_toks: list[Token], role: str | None, affiliation
             appositive: tuple[str | None, str | None]) -> None:
     """Record a person, unless what is left once titles are off cannot be a name ("Justice
     Department" is no Mr. Department; "South Korean" is an adjective)."""
-    while name_toks and (name_toks[0].text.lower() in ROLE_HEADS | _HONORIFICS
+    while name_toks and (name_toks[0].text.lower() in _TITLE_WORDS
                          or name_toks[0].text.lower() in FUNCTION_WORDS):
         name_toks = name_toks[1:]
     if not name_toks:
         return
     last = name_toks[-1].text
-    if last.lower() in ROLE_HEADS | _ORG_TAILS or (len(last) > 1 and last.isupper()) or \
+    if last.lower() in _NOT_NAME_ENDS or (len(last) > 1 and last.isupper()) or \
             _demonym(last):
         return
     name = " ".join(t.text for t in name_toks)
@@ -670,17 +750,26 @@ def _person(state: _State, name_toks: list[Token], role: str | None, affiliation
 def _scan(article: Article, sentences: Sequence[Sentence]) -> _State:
     text = article.text
     lower = frozenset(_LOWER_WORD.findall(text))
-    runs = []
-    for sentence in sentences:
-        toks = tokens(text, sentence.span.start, sentence.span.end)
-        runs.append((toks, list(_runs(text, toks, sentence.span.start))))
+    # Two passes; between them each sentence is held as tuples of plain tuples, which the
+    # garbage collector stops tracking (see `_raw_tokens`).
+    sentence_toks: list[tuple[_RawToken, ...]] = []
+    sentence_runs: list[tuple[tuple[int, int, bool], ...]] = []
     # A word that also stands alone is a surname when a longer run ends on it ("Clinton"
     # after "Hillary Clinton"): the first mention, read before the later ones, needs this.
-    singles = frozenset(r.toks[0].text for _, rs in runs for r in rs if len(r.toks) == 1)
-    state = _State(text, lower, singles)
-    for toks, rs in runs:
-        for run in rs:
-            _classify(state, toks, run)
+    singles: set[str] = set()
+    for sentence in sentences:
+        words = _raw_tokens(text, sentence.span.start, sentence.span.end)
+        found = _runs(text, words, sentence.span.start)
+        singles.update(words[i][0] for i, j, _ in found if j - i == 1)
+        sentence_toks.append(tuple(words))
+        sentence_runs.append(tuple(found))
+    state = _State(text, lower, frozenset(singles))
+    for raw, runs in zip(sentence_toks, sentence_runs, strict=True):
+        if not runs:
+            continue
+        toks = _as_tokens(raw)
+        for i, j, opens in runs:
+            _classify(state, toks, _Run(toks[i:j], i, opens))
     return state
 
 

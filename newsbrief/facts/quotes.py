@@ -46,6 +46,7 @@ _SINGLE = frozenset("'‘’‚‛‹›")
 _OPENING_GLYPHS = frozenset("“„‟«‘‚‛‹")
 _CLOSING_GLYPHS = frozenset("”»’›")
 _MARKS = _DOUBLE | _SINGLE
+_ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts
 _ANY_MARK = re.compile("[" + re.escape("".join(sorted(_MARKS))) + "]")
 # Before an opening mark: a blank, the paragraph's start, or one of these.
 _OPEN_AFTER = frozenset("([{—–-/:") | _MARKS
@@ -128,10 +129,11 @@ def _trimmed(text: str, pair: _Pair) -> Span | None:
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    letters = sum(ch.isalnum() for ch in text[start:end])
-    if letters < (2 if pair.single else 1):
-        return None
-    return Span(start, end)
+    need = 2 if pair.single else 1
+    for letters, _ in enumerate(_ALNUM.finditer(text, start, end), 1):  # no further than need
+        if letters == need:
+            return Span(start, end)
+    return None
 
 
 # --- reporting clauses -------------------------------------------------------------------
@@ -196,7 +198,11 @@ class _Resolver:
         self.mention_at = {s.start: (s.end, p.name) for p in entities.people for s in p.spans}
         self.persons = sorted((start, name) for start, (_, name) in self.mention_at.items())
         self.person_starts = [start for start, _ in self.persons]
-        self.roles = [(p.name, p.role.lower().split()) for p in entities.people if p.role]
+        # role word → the last person whose role holds it ("spokesman" → Tahir Andrabi)
+        self.role_words: dict[str, str] = {}
+        for p in entities.people:
+            if p.role:
+                self.role_words.update(dict.fromkeys(p.role.lower().split(), p.name))
         self.spoken: list[tuple[int, str]] = []  # (offset, name) of speakers found so far
 
     def is_person(self, name: str | None) -> bool:
@@ -272,10 +278,7 @@ class _Resolver:
         heads = [t.text.lower() for t in toks if t.text.lower() in ROLE_HEADS]
         if not heads or toks[0].text.lower() not in ("the", "his", "her"):
             return None
-        for name, role in reversed(self.roles):
-            if heads[-1] in role:
-                return name
-        return None
+        return self.role_words.get(heads[-1])
 
     def speaker(self, toks: list[Token]) -> _Speaker | None:
         """Resolve a noun phrase; None when it holds nothing that can speak."""

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import logging
 import re
-from bisect import bisect_right
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from ..records import Article, Sentence, Span, TimelineEvent
@@ -32,6 +32,7 @@ MAX_EVENT_WORDS = 12
 # something began): they belong in `as_written`. Plain "on"/"in" do not.
 _SIGNAL = re.compile(r"\b(?:from|since|until|till|through|by|before|after|starting|beginning)"
                      r"\s+$", re.IGNORECASE)
+_LONGEST_SIGNAL = len("beginning")
 # Where a sentence divides into clauses: punctuation, and the words that open a new clause.
 _CLAUSE_BREAK = re.compile(
     r"\s*[,;:()—–]\s*|\s+-\s+"
@@ -74,6 +75,7 @@ def build_timeline(article: Article, sentences: Sequence[Sentence]) -> tuple[Tim
         logger.debug("article %s has no dateline: relative dates stay unresolved", article.id)
     starts = [s.span.start for s in sentences]
     events: list[TimelineEvent] = []
+    clauses: dict[int, list[tuple[int, int]]] = {}  # by sentence start: a sentence's dates share
     for timex in find_timexes(article.text, article.published):
         sentence = _sentence_of(sentences, starts, timex.span)
         if sentence is None:
@@ -82,7 +84,9 @@ def build_timeline(article: Article, sentences: Sequence[Sentence]) -> tuple[Tim
         if day is None and timex.value != "FUTURE_REF":
             continue
         span = _with_signal(article.text, sentence, timex.span)
-        event = _event_phrase(sentence, span)
+        if sentence.span.start not in clauses:
+            clauses[sentence.span.start] = _clauses(sentence.text)
+        event = _event_phrase(sentence, span, clauses[sentence.span.start])
         if event:
             events.append(TimelineEvent(day, article.text[span.start:span.end], event, span))
     events += _upcoming(article, sentences, events)
@@ -108,23 +112,32 @@ def _timeline_date(timex: Timex) -> str | None:
 
 def _with_signal(text: str, sentence: Sentence, span: Span) -> Span:
     """Take in a preceding "from", "since", "until"... : they change what the date says."""
-    m = _SIGNAL.search(text, sentence.span.start, span.start)
+    # The signal word ends where the blanks before the date begin: search from just before
+    # it, not from the sentence's start (a long sentence with many dates was quadratic).
+    lo = sentence.span.start
+    blank = span.start
+    while blank > lo and text[blank - 1].isspace():
+        blank -= 1
+    m = _SIGNAL.search(text, max(lo, blank - _LONGEST_SIGNAL), span.start)
     return Span(m.start(), span.end) if m else span
 
 
-def _event_phrase(sentence: Sentence, span: Span) -> str:
+def _event_phrase(sentence: Sentence, span: Span,
+                  clauses: list[tuple[int, int]] | None = None) -> str:
     """The clause around a date with the date taken out, trimmed to at most 12 words.
 
     An opening phrase of time or place ("At a weekly press briefing last week, ...") dates the
     main clause after it, so that clause is the event; a clause too short to say anything
     ("agreed on Oct. 30") is read with the clause before it ("The ceasefire agreed").
+    `clauses` are `_clauses(sentence.text)`, when the caller has them.
     """
     text = sentence.text
     lo, hi = span.start - sentence.span.start, span.end - sentence.span.start
-    clauses = _clauses(text)
+    if clauses is None:
+        clauses = _clauses(text)
     index = next((i for i, (a, b) in enumerate(clauses) if a <= lo < b), 0)
     a, b = clauses[index]
-    left = re.sub(r"\b(?:on|in|at|of|during|for)\s*$", "", text[a:lo], flags=re.IGNORECASE)
+    left = _TRAILING_PREPOSITION.sub("", text[a:lo])
     left_words, right_words = _words(left), _words(text[min(hi, b):b])
     words = _trim_links(left_words + right_words)
     if index == 0 and len(clauses) > 1 and (len(words) < 2 or _OPENING.match(text, a)):
@@ -143,6 +156,9 @@ def _event_phrase(sentence: Sentence, span: Span) -> str:
         n_left = max(min(len(kept_left), 8), MAX_EVENT_WORDS - len(right_words))
         words = _trim_links((kept_left[-n_left:] + right_words)[:MAX_EVENT_WORDS])
     return " ".join(words)
+
+
+_TRAILING_PREPOSITION = re.compile(r"\b(?:on|in|at|of|during|for)\s*$", re.IGNORECASE)
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -176,18 +192,42 @@ def _trim_links(words: list[str]) -> list[str]:
 def _upcoming(article: Article, sentences: Sequence[Sentence],
               dated: list[TimelineEvent]) -> list[TimelineEvent]:
     """Events the article names as coming without dating them ("ahead of crucial talks")."""
-    taken = [e.span for e in dated]
+    taken = _Spans(e.span for e in dated)
     out: list[TimelineEvent] = []
     for sentence in sentences:
         for m in _AHEAD.finditer(article.text, sentence.span.start, sentence.span.end):
             span = Span(m.start(), m.end())
-            if any(s.start < span.end and span.start < s.end for s in taken):
+            if taken.overlaps(span):
                 continue  # "ahead of Sunday's vote": the date is already an event
             event = " ".join(_trim_links(_words(m.group("event")))[:MAX_EVENT_WORDS])
             if event:
                 out.append(TimelineEvent(None, m.group(), event, span))
-                taken.append(span)
+                taken.add(span)
     return out
+
+
+class _Spans:
+    """Spans sorted by start, asked whether any overlaps a given one without reading them all:
+    none longer than the longest can reach back further than its length."""
+
+    def __init__(self, spans: Iterable[Span]) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.longest = 0
+        for span in spans:
+            self.add(span)
+
+    def add(self, span: Span) -> None:
+        k = bisect_right(self.starts, span.start)
+        self.starts.insert(k, span.start)
+        self.ends.insert(k, span.end)
+        self.longest = max(self.longest, span.end - span.start)
+
+    def overlaps(self, span: Span) -> bool:
+        """Whether some `s` has `s.start < span.end and span.start < s.end`."""
+        first = bisect_right(self.starts, span.start - self.longest)
+        last = bisect_left(self.starts, span.end)
+        return any(self.ends[k] > span.start for k in range(first, last))
 
 
 def _ordered(events: list[TimelineEvent]) -> list[TimelineEvent]:
@@ -204,13 +244,16 @@ def _ordered(events: list[TimelineEvent]) -> list[TimelineEvent]:
     return [e for _, e in dated] + undated
 
 
+_VALUE = re.compile(r"(\d{2,4})(?:-(?:(\d\d)(?:-(\d\d))?|W(\d\d)(-WE)?|Q([1-4])|H([12])"
+                    r"|(SP|SU|FA|WI)))?(?:T.*)?")
+
+
 def _bounds(value: str) -> tuple[date, date] | None:
     """First and last day a timeline value covers, for ordering; None if it is not a date."""
     if "/" in value:
         first, last = (_bounds(part) for part in value.split("/", 1))
         return (first[0], last[1]) if first and last else None
-    m = re.fullmatch(r"(\d{2,4})(?:-(?:(\d\d)(?:-(\d\d))?|W(\d\d)(-WE)?|Q([1-4])|H([12])"
-                     r"|(SP|SU|FA|WI)))?(?:T.*)?", value)
+    m = _VALUE.fullmatch(value)
     if not m:
         return None
     digits, month, day, week, weekend, quarter, half, season = m.groups()

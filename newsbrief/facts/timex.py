@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -274,7 +274,8 @@ def _unit_key(unit: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Tense: which way a bare "Friday" or "May" points from the dateline.
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z])|\n\s*\n")
+# Only the ends count: the stop is matched, not looked behind for, which lets sre skip to it.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z])|\n\s*\n")
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 _FUTURE_WORDS = _wordset(
     "will shall won't won’t would might may should must plan plans planned planning scheduled"
@@ -441,6 +442,10 @@ def _alternation(words: list[str]) -> str:
 
 
 _TRIGGER = re.compile(rf"\b{_alternation(sorted(_TRIGGER_WORDS))}\b", re.IGNORECASE)
+# The same, run on the lower-cased text: sre reads a case-blind pattern three times slower.
+# Lower-casing keeps every offset when it keeps the length, and keeps \b (checked over all
+# of Unicode); it only misses "ı" and "ſ" for "i" and "s", where the table lookup failed.
+_TRIGGER_LOWER = re.compile(rf"\b{_alternation(sorted(_TRIGGER_WORDS))}\b")
 _DIGITS = re.compile(r"\d+")
 _DIGIT_KINDS = (
     ("clock", re.compile(r":\d\d|\s*[ap]\.?m\b", re.IGNORECASE)),
@@ -452,11 +457,18 @@ _DIGIT_KINDS = (
 def _triggers(text: str) -> dict[str, list[tuple[int, int]]]:
     """Where each kind of trigger occurs in `text`."""
     found: dict[str, list[tuple[int, int]]] = {}
-    for m in _TRIGGER.finditer(text):
-        word = m.group()
-        kind = _TRIGGER_WORDS[word.lower()]
-        if kind not in _CAPITALISED_KINDS or word[0].isupper():
-            found.setdefault(kind, []).append(m.span())
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        matches = _TRIGGER_LOWER.finditer(lowered)
+    else:  # a letter that lower-cases to two ("İ") would shift the offsets
+        lowered, matches = "", _TRIGGER.finditer(text)
+    for m in matches:
+        start, end = m.span()
+        kind = _TRIGGER_WORDS.get(lowered[start:end] if lowered else m.group().lower())
+        if kind is None:  # "ſunday": the case-blind pattern took "ſ" for "s"
+            continue
+        if kind not in _CAPITALISED_KINDS or text[start].isupper():
+            found.setdefault(kind, []).append((start, end))
     for m in _DIGITS.finditer(text):
         digits, end = m.group(), m.end()
         if len(digits) == 4 and "15" <= digits[:2] <= "20":
@@ -585,9 +597,17 @@ def _finance(ctx: _Context, pos: int) -> bool:
         return True
     if _SPORT.search(ctx.text, start, end):
         return False
-    if ctx.finance is None:
-        ctx.finance = len(_FINANCE.findall(ctx.text)) >= 3 > len(_SPORT.findall(ctx.text))
+    if ctx.finance is None:  # counting stops at 3: a long text need not be read to its end
+        ctx.finance = _at_least(_FINANCE, ctx.text, 3) and not _at_least(_SPORT, ctx.text, 3)
     return ctx.finance
+
+
+def _at_least(pattern: re.Pattern[str], text: str, n: int) -> bool:
+    """Whether `pattern` matches `text` `n` times or more (as `len(findall) >= n`)."""
+    for count, _ in enumerate(pattern.finditer(text), 1):
+        if count >= n:
+            return True
+    return False
 
 
 def _relation(text: str | None) -> str | None:
@@ -1283,9 +1303,12 @@ def find_timexes(text: str, anchor: datetime | date | None) -> list[Timex]:
     ctx = _Context(text, anchor_day, anchor_time)
     triggers = _triggers(text)
     found: list[tuple[int, int, int, _Reading]] = []
+    windows: dict[frozenset[str], list[tuple[int, int]]] = {}  # rules that share needs share
     for index, rule in enumerate(_RULES):
-        spans = [span for kind in rule.needs for span in triggers.get(kind, ())]
-        for lo, hi in _windows(spans, len(text)):
+        if rule.needs not in windows:
+            spans = [span for kind in rule.needs for span in triggers.get(kind, ())]
+            windows[rule.needs] = _windows(spans, len(text))
+        for lo, hi in windows[rule.needs]:
             for m in rule.pattern.finditer(text, lo, hi):
                 reading = rule.resolve(m, ctx)
                 if reading is not None:
@@ -1312,6 +1335,7 @@ def _resolve_references(ctx: _Context, readings: list[tuple[int, int, _Reading]]
     "a year earlier" on the quarter (or half) its sentence compares."""
     values: list[str | None] = []
     last_day: date | None = None  # "that day" with no day mentioned before it stays open
+    starts = [start for start, _end, _reading in readings]  # in text order
     for start, _end, reading in readings:
         value = reading.value
         if reading.ref_days is not None:
@@ -1321,10 +1345,11 @@ def _resolve_references(ctx: _Context, readings: list[tuple[int, int, _Reading]]
             # the period this sentence compares, else the one the sentence before it was about
             sentence = ctx.sentence(start)
             before = ctx.sentence(max(0, sentence[0] - 1)) if sentence[0] else sentence
+            near = readings[bisect_left(starts, before[0]) : bisect_left(starts, sentence[1])]
             periods = [
                 (not sentence[0] <= s < sentence[1], abs(s - start), r.value)
-                for s, _e, r in readings
-                if r.value and before[0] <= s < sentence[1] and _PERIOD.fullmatch(r.value)
+                for s, _e, r in near
+                if r.value and _PERIOD.fullmatch(r.value)
             ]
             if periods:
                 period = min(periods)[2]
