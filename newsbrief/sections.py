@@ -19,7 +19,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from .labels import fill_sections, sentence_tokens, terms, tokenize
+from .labels import IS_WORD, LOWER, fill_sections, sentence_tokens, terms, tokenize
 from .records import LEDE_LABEL, Article, Lede, Paragraph, Section, Sentence, Span
 from .registry import segmenters
 from .segment import Segmenter, make_source_segmenter
@@ -38,6 +38,8 @@ LEDE_WORDS, LEDE_PARAGRAPHS = 35, 3
 LONG_LEDE_PARAGRAPHS, LONG_LEDE_WORDS = 3, 150
 # Blocks compared across a gap: two paragraphs a side (three scored the same or worse).
 BLOCK_PARAGRAPHS = 2
+# Gaps are scored this many at a time (a news page has fewer), so the cost stays linear.
+WINDOW_GAPS = 128
 # Weight of evenness against cohesion in the choice of boundaries (0.25 and 1.0 did worse).
 BALANCE = 0.5
 # Names count more than common words: a section keeps talking about the same people.
@@ -107,52 +109,88 @@ def _paragraph_terms(paragraphs: Sequence[Paragraph],
 
 def _gap_scores(paragraphs: Sequence[Paragraph], sentences: Sequence[Sentence]) -> np.ndarray:
     """Depth of the cohesion valley at each gap; gap g lies before paragraph g + 1."""
-    rows = _paragraph_terms(paragraphs, sentences)
-    vocab: dict[str, int] = {}
-    for row in rows:
-        for word, _ in row:
-            vocab.setdefault(word, len(vocab))
     m = len(paragraphs)
-    matrix = np.zeros((m, max(len(vocab), 1)))
-    for i, row in enumerate(rows):
-        for word, is_name in row:
-            matrix[i, vocab[word]] += NAME_WEIGHT if is_name else 1.0
-    df = (matrix > 0).sum(axis=0)
-    matrix *= np.log1p(m / np.maximum(df, 1))
-    k = BLOCK_PARAGRAPHS
-    # Block sums for every gap at once, from running totals of the rows.
-    cum = np.vstack([np.zeros(matrix.shape[1]), np.cumsum(matrix, axis=0)])
-    g = np.arange(m - 1)
-    left = cum[g + 1] - cum[np.maximum(g + 1 - k, 0)]
-    right = cum[np.minimum(g + 1 + k, m)] - cum[g + 1]
-    norms = np.linalg.norm(left, axis=1) * np.linalg.norm(right, axis=1)
-    sims = np.where(norms > 0, (left * right).sum(axis=1) / np.where(norms > 0, norms, 1), 0.0)
-    depth = np.array([_depth(sims, i) for i in range(len(sims))])
     leans = np.array([
         _first_word(paragraphs[i + 1].text) in _LEANS_BACK for i in range(m - 1)
     ], dtype=float)
-    return depth - LEAN_PENALTY * leans
+    return _depths(_cohesion(paragraphs, sentences)) - LEAN_PENALTY * leans
+
+
+def _cohesion(paragraphs: Sequence[Paragraph], sentences: Sequence[Sentence]) -> np.ndarray:
+    """Lexical cohesion across each gap: the cosine of the blocks of paragraphs either side."""
+    m = len(paragraphs)
+    counts: list[dict[str, float]] = []
+    df: dict[str, int] = {}  # in order of first use, the columns of the term matrix
+    for row in _paragraph_terms(paragraphs, sentences):
+        count: dict[str, float] = {}
+        for word, is_name in row:
+            count[word] = count.get(word, 0.0) + (NAME_WEIGHT if is_name else 1.0)
+        counts.append(count)
+        for word in count:
+            df[word] = df.get(word, 0) + 1
+    if m < 2:
+        return np.zeros(0)
+    column = {word: j for j, word in enumerate(df)}
+    idf = np.log1p(m / np.fromiter(df.values(), float, len(df)))
+    return np.concatenate([
+        _similarities(counts, idf, column, g, min(g + WINDOW_GAPS, m - 1))
+        for g in range(0, m - 1, WINDOW_GAPS)
+    ])
+
+
+def _similarities(counts: Sequence[dict[str, float]], idf: np.ndarray, column: dict[str, int],
+                  first: int, end: int) -> np.ndarray:
+    """Cosine of the blocks either side of gaps `first` to `end` - 1 (TF-IDF, names up).
+
+    A dense matrix of only the terms of the paragraphs these gaps compare: one matrix of the
+    whole page's terms grew as paragraphs times vocabulary, quadratic on long articles.
+    """
+    k, m = BLOCK_PARAGRAPHS, len(counts)
+    top, bottom = max(first + 1 - k, 0), min(end + k, m)
+    rows = counts[top:bottom]
+    local: dict[str, int] = {}
+    for count in rows:
+        for word in count:
+            local.setdefault(word, len(local))
+    matrix = np.zeros((len(rows), max(len(local), 1)))
+    for i, count in enumerate(rows):
+        for word, value in count.items():
+            matrix[i, local[word]] = value
+    if local:
+        matrix *= idf[[column[word] for word in local]]
+    # Block sums for every gap at once, from running totals of the rows.
+    cum = np.vstack([np.zeros(matrix.shape[1]), np.cumsum(matrix, axis=0)])
+    g = np.arange(first, end)
+    left = cum[g + 1 - top] - cum[np.maximum(g + 1 - k, 0) - top]
+    right = cum[np.minimum(g + 1 + k, m) - top] - cum[g + 1 - top]
+    norms = np.linalg.norm(left, axis=1) * np.linalg.norm(right, axis=1)
+    return np.where(norms > 0, (left * right).sum(axis=1) / np.where(norms > 0, norms, 1), 0.0)
 
 
 def _first_word(text: str) -> str:
     for tok in tokenize(text[:40]):
-        if tok.is_word:
-            return tok.lower
+        if tok[IS_WORD]:
+            return tok[LOWER]
     return ""
 
 
-def _depth(sims: np.ndarray, i: int) -> float:
-    """TextTiling depth: how far the similarity at gap i lies below the peaks either side."""
-    left = right = sims[i]
-    j = i
-    while j > 0 and sims[j - 1] >= left:
-        j -= 1
-        left = sims[j]
-    j = i
-    while j < len(sims) - 1 and sims[j + 1] >= right:
-        j += 1
-        right = sims[j]
-    return float(left + right - 2 * sims[i])
+def _depths(sims: np.ndarray) -> np.ndarray:
+    """TextTiling depth: how far the similarity at each gap lies below the peaks either side.
+
+    The peak on the left of gap i is where the similarity stops rising going left: the one
+    of gap i - 1 when that is at least as high, else gap i's own (one pass each way).
+    """
+    n = len(sims)
+    values = sims.tolist()
+    left, right = values[:], values[:]
+    for i in range(1, n):
+        if values[i - 1] >= values[i]:
+            left[i] = left[i - 1]
+    for i in range(n - 2, -1, -1):
+        if values[i + 1] >= values[i]:
+            right[i] = right[i + 1]
+    return np.array([a + b - 2 * s for a, b, s in zip(left, right, values, strict=True)],
+                    dtype=float)
 
 
 def _choose(gaps: np.ndarray, words: np.ndarray, count: int) -> list[int]:

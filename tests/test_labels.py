@@ -113,6 +113,65 @@ COMPRESSIONS = [
         "Engineers replaced corroded steel cables and resurfaced deck",
         id="trailing attribution without a name dropped",
     ),
+    pytest.param(
+        ("Three weeks before he died, Epstein had been found in his jail cell, semiconscious "
+         "with bruises on his neck."),
+        "Epstein had been found in his jail cell",
+        id="opening time clause dropped, not kept as the line",
+    ),
+    pytest.param(
+        ("Because of its color and matte texture, it's the least likely of your controllers "
+         "to look grimy."),
+        "It's least likely of your controllers to look grimy",
+        id="opening subordinate clause dropped",
+    ),
+    pytest.param(
+        ("After a very, very long stretch of being unavailable everywhere, the Zacian and "
+         "Zamazenta edition is back in stock on Amazon."),
+        "Zacian and Zamazenta edition is back in stock on Amazon",
+        id="opening adverbial ends at the comma before the main clause",
+    ),
+    pytest.param(
+        ("Inside, Audi is promising space for five, and only a 0.8-inch cut in headroom "
+         "versus the e-tron SUV."),
+        "Audi promising space for five",
+        id="one-word opener dropped",
+    ),
+    pytest.param(
+        ("Joshua Apte, a professor of environmental engineering at the University of Texas "
+         "Austin, explained that air quality is a function of pollution and dilution."),
+        "Joshua Apte: air quality is function of pollution and dilution",
+        id="who the speaker is dropped, the speaker kept",
+    ),
+    pytest.param(
+        "Amazon is currently offering the Eve Door & Window HomeKit Entry Sensor for $30.",
+        "Amazon offering Eve Door & Window HomeKit Entry Sensor for $30",
+        id="intensifier and the main verb's 'is' dropped",
+    ),
+    pytest.param(
+        ("Keeping a food and mood journal that tracks what you eat and how you feel can be an "
+         "effective tool."),
+        "Keeping food and mood journal can be effective tool",
+        id="relative clause in a long subject dropped to reach the verb",
+    ),
+    pytest.param(
+        ("Black Friday pricing on ecobee's latest SmartThermostat with Voice Control is now "
+         "live at Amazon for $199."),
+        "Black Friday pricing on ecobee's latest SmartThermostat is now live at Amazon",
+        id="phrase qualifying a long subject dropped to reach the verb",
+    ),
+    pytest.param(
+        ("Republican counsel Steve Castor asked Morrison about concerns within the NSC about "
+         "Alexander Vindman's judgment."),
+        "Republican counsel Steve Castor asked Morrison about concerns about Alexander "
+        "Vindman's judgment",
+        id="a place phrase dropped to keep the end of the sentence",
+    ),
+    pytest.param(
+        "Many cities around the world struggle with air pollution.",
+        "Many cities around world struggle with air pollution",
+        id="plain present verb after a plural subject",
+    ),
 ]
 
 
@@ -132,6 +191,44 @@ def test_labels_compress_by_deletion(sentence: str, takeaway: str) -> None:
 def test_labels_compress_refuses_what_would_change_the_meaning(sentence: str) -> None:
     article, source = only_sentence(sentence)
     assert compress(article, source) is None
+
+
+@pytest.mark.parametrize("sentence", [
+    # The verb is out of reach: "Having lots of junk food or trigger foods" is no line.
+    ("Having lots of junk food or trigger foods in the kitchen can make it much easier to "
+     "binge eat."),
+    "Because once you understand my approach …",  # a subordinate clause alone
+    "So if you're drinking beer, wine, or anything else alcoholic, skip the fries.",
+])
+def test_labels_compress_keeps_subject_and_verb_or_nothing(sentence: str) -> None:
+    article, source = only_sentence(sentence)
+    assert compress(article, source) is None
+
+
+@pytest.mark.parametrize(("sentence", "bad_end"), [
+    # "... drinking 13": a range is not an aside between dashes, nor a place to cut.
+    (("Another study in older adults showed that drinking 13–17 ounces (375–500 ml) of water "
+     "30 minutes before a meal significantly decreased hunger and calorie intake."), "13"),
+    # "... a speaker that sounds": a linking verb needs what follows it.
+    (("With the Sonos Move, the company created a speaker that sounds as good as the rest of "
+     "its lineup, which is no small feat for a portable speaker."), "sounds"),
+    # "... tracks what you": a clause without its verb.
+    (("Keeping a food and mood journal that tracks what you eat and how you feel every single "
+     "day of the week for a month can be an effective tool."), "you"),
+])
+def test_labels_takeaway_never_ends_mid_phrase(sentence: str, bad_end: str) -> None:
+    article = build(sentence)
+    line = write_takeaway(article, split_sentences(article))
+    assert line is not None and len(line.text.split()) <= MAX_TAKEAWAY_WORDS
+    assert line.text.split()[-1] != bad_end, line.text
+    assert_deleted_from(article, line, Span(0, len(article.text)))
+
+
+def test_labels_takeaway_keeps_an_opening_phrase_that_names_the_topic() -> None:
+    article = build("For the GPU, we turned once more to our usual Unigine Heaven benchmark.",
+                    "The GPU scored 20 percent higher than last year's model in that test.")
+    line = write_takeaway(article, split_sentences(article))
+    assert line is not None and line.text.startswith("For GPU, we turned"), line
 
 
 def test_labels_takeaway_of_a_section_that_never_compresses_cleanly() -> None:

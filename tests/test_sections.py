@@ -3,15 +3,19 @@ labelled in its own words, faithfully."""
 
 from __future__ import annotations
 
+import gc
+import random
 import re
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import DATA, need
 
+from newsbrief import sections as topics
 from newsbrief.ingest import build_article, ingest
-from newsbrief.labels import FUNCTION_WORDS, MAX_LABEL_WORDS, MAX_TAKEAWAY_WORDS
+from newsbrief.labels import FUNCTION_WORDS, MAX_LABEL_WORDS, MAX_TAKEAWAY_WORDS, sentence_tokens
 from newsbrief.records import LEDE_LABEL, Article, Block, Lede, ParsedPage, Section, Snippet
 from newsbrief.registry import segmenters
 from newsbrief.sections import boundaries, make_topic_segmenter, section_count
@@ -211,3 +215,68 @@ def test_sections_boundary_falls_where_the_topic_changes() -> None:
 def test_sections_count_from_length(article_words: int, body_words: int, paragraphs: int,
                                     expected: int) -> None:
     assert section_count(article_words, body_words, paragraphs) == expected
+
+
+def _depth_naive(sims: np.ndarray, i: int) -> float:
+    """TextTiling depth by climbing from gap i to the peak on either side."""
+    left = right = sims[i]
+    j = i
+    while j > 0 and sims[j - 1] >= left:
+        j -= 1
+        left = sims[j]
+    j = i
+    while j < len(sims) - 1 and sims[j + 1] >= right:
+        j += 1
+        right = sims[j]
+    return float(left + right - 2 * sims[i])
+
+
+def _dense_gap_cosines(paragraphs, sentences) -> np.ndarray:
+    """The block cosines from one term matrix of the whole page (the reference)."""
+    rows = topics._paragraph_terms(paragraphs, sentences)
+    vocab: dict[str, int] = {}
+    for row in rows:
+        for word, _ in row:
+            vocab.setdefault(word, len(vocab))
+    m = len(paragraphs)
+    matrix = np.zeros((m, max(len(vocab), 1)))
+    for i, row in enumerate(rows):
+        for word, is_name in row:
+            matrix[i, vocab[word]] += topics.NAME_WEIGHT if is_name else 1.0
+    matrix *= np.log1p(m / np.maximum((matrix > 0).sum(axis=0), 1))
+    k = topics.BLOCK_PARAGRAPHS
+    out = []
+    for g in range(m - 1):
+        left = matrix[max(g + 1 - k, 0) : g + 1].sum(axis=0)
+        right = matrix[g + 1 : min(g + 1 + k, m)].sum(axis=0)
+        norms = np.linalg.norm(left) * np.linalg.norm(right)
+        out.append(float(left @ right / norms) if norms > 0 else 0.0)
+    return np.array(out)
+
+
+def test_sections_cohesion_of_a_long_page_matches_one_term_matrix() -> None:
+    """Scored in windows of local terms (linear cost), a long page gets the same cohesion
+    across each gap as from one matrix of all its terms (paragraphs x vocabulary)."""
+    rng = random.Random(7)
+    pool = [*SHORT, TOPIC_A, TOPIC_B]
+    article = build(*(rng.choice(pool) for _ in range(3 * topics.WINDOW_GAPS + 17)))
+    paragraphs, sentences = list(article.paragraphs), split_sentences(article)
+    expected = _dense_gap_cosines(paragraphs, sentences)
+    assert np.allclose(topics._cohesion(paragraphs, sentences), expected, atol=1e-12)
+
+
+def test_sections_depths_in_one_pass_match_the_climb_to_each_peak() -> None:
+    rng = random.Random(3)
+    for _ in range(50):  # plateaus included: small integer similarities repeat
+        sims = np.array([rng.randint(0, 4) / 4 for _ in range(rng.randint(1, 30))])
+        assert topics._depths(sims).tolist() == [_depth_naive(sims, i)
+                                                  for i in range(len(sims))]
+
+
+def test_sections_tokens_are_not_tracked_by_the_garbage_collector() -> None:
+    """Plain tuples of strings, numbers and booleans: a cached long article's tokens must not
+    make every full collection walk them (that made the stage superlinear)."""
+    article = build(*SHORT)
+    tokens = sentence_tokens(split_sentences(article)[0])
+    gc.collect()
+    assert tokens and not any(gc.is_tracked(t) for t in tokens)
