@@ -125,3 +125,36 @@ def test_dateline_numeric_offset_after_time(text: str) -> None:
     stamp = parse_dateline(text)
     assert stamp is not None and stamp.utcoffset() == timedelta(hours=-6)
     assert (stamp.day, stamp.hour, stamp.minute) == (19, 15, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dienstag, 01. Februar 2022 12:10", datetime(2022, 2, 1, 12, 10)),
+        ("14. Juni 2013 at 20:51", datetime(2013, 6, 14, 20, 51)),
+        ("1. März 2023", datetime(2023, 3, 1)),
+        ("sábado 07 de mayo del 2022", datetime(2022, 5, 7)),
+        ("7 de maio de 2022", datetime(2022, 5, 7)),
+        ("le 9 décembre 2019", datetime(2019, 12, 9)),
+        ("12 maggio 2021", datetime(2021, 5, 12)),
+        ("3 mei 2020", datetime(2020, 5, 3)),
+        ("Deutscher Tennis Bund 4. 2. 2022.", datetime(2022, 2, 4)),  # spaced, day first
+        ("Jane Roe | 06.11.23", datetime(2023, 11, 6)),  # two-digit year
+    ],
+)
+def test_dateline_parses_other_languages_and_forms(text: str, expected: datetime) -> None:
+    assert parse_dateline(text) == expected
+
+
+@pytest.mark.parametrize("text", ["market 5, 2020", "version 1.2.3", "1.2.3.4", "ago 5 minutes"])
+def test_dateline_month_names_are_whole_words(text: str) -> None:
+    assert parse_dateline(text) is None
+
+
+def test_dateline_day_first_settles_slashed_dates() -> None:
+    assert parse_dateline("03/05/2022") == datetime(2022, 3, 5)  # the US order by default
+    assert parse_dateline("03/05/2022", day_first=True) == datetime(2022, 5, 3)
+    assert parse_dateline("13/05/2022", day_first=False) == datetime(2022, 5, 13)  # 13 settles it
+    assert parse_dateline("03.05.2022", day_first=False) == datetime(2022, 5, 3)  # dots: day first
+    assert find_dateline(["Publicado 03/05/2022"], day_first=True) == (
+        0, "03/05/2022", datetime(2022, 5, 3))

@@ -15,7 +15,7 @@ import logging
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlparse
@@ -51,6 +51,10 @@ class IngestResult:
     name: str  # which input: a path, a URL, "stdin", "dump.jsonl:12"
     article: Article | None = None
     error: NewsbriefError | None = None
+    # The page as read when it was read but holds no article (NB020: a short post, a teaser):
+    # its metadata (title, publication time, author, outlet, URL) without the body. "No
+    # article" stays the error; this is what a caller can still know about the page.
+    page: ParsedPage | None = None
 
     @property
     def reason(self) -> str | None:
@@ -277,14 +281,22 @@ def _parse(item: _Item, options: Options) -> IngestResult:
     """Decode, read and check one item; never raises for bad input."""
     if item.error:
         return IngestResult(item.name, error=item.error)
+    page: ParsedPage | None = None
     try:
-        return IngestResult(item.name, article=_article(item, options))
+        page, fmt = _page(item)
+        return IngestResult(item.name, article=build_article(
+            page, name=item.name, fmt=fmt, url=page.url, published=page.published))
+    except NoArticle as e:
+        logger.info("%s: %s", item.name, e)
+        return IngestResult(item.name, error=e, page=page)
     except NewsbriefError as e:
         logger.info("%s: %s", item.name, e)
         return IngestResult(item.name, error=e)
 
 
-def _article(item: _Item, options: Options) -> Article:
+def _page(item: _Item) -> tuple[ParsedPage, str]:
+    """Decode and read one item: the page (with the URL and publication time its container
+    gave, which override the page's own) and its format."""
     if isinstance(item.data, bytes):
         if not item.data.strip():
             raise IngestError(f"{item.name} is empty: there is nothing to brief.")
@@ -298,8 +310,7 @@ def _article(item: _Item, options: Options) -> Article:
     published = item.published
     if isinstance(published, str):
         published = parse_dateline(published)
-    return build_article(page, name=item.name, fmt=fmt, url=item.url or page.url,
-                         published=published or page.published)
+    return replace(page, url=item.url or page.url, published=published or page.published), fmt
 
 
 def build_article(

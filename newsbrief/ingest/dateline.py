@@ -4,7 +4,9 @@ Datelines are found with our own regular expressions, not by handing every line 
 `dateparser`: it is slow (milliseconds a call, and a page has hundreds of lines), it misses
 common page forms ("Updated 3:45 PM EST, Tue November 19, 2019", "Nov 20 20194:29 AM EST" where
 a renderer glued the year to the time) and it reads junk such as "5 Min Read" as a date. A date
-is recognised by its core (a month name with day and year, a numeric date, or ISO 8601); a time
+is recognised by its core (a month name with day and year, in English or in the other languages
+of European and Latin American news: "1. Februar 2022", "7 de mayo de 2022"; a numeric date,
+day first or month first as the page's convention says; or ISO 8601); a time
 and a time zone are then looked for right after the core, or right before it ("Published 7:07
 PM EST Nov 19, 2019"). `dateparser` is only the last resort of `parse_dateline` for forms the
 patterns do not know, and only on short texts that name a month or a relative day.
@@ -21,14 +23,38 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 logger = logging.getLogger(__name__)
 
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+# Month names as news pages write them, in English and in the other languages of European
+# and Latin American news (German, French, Spanish, Italian, Portuguese, Dutch), with their
+# common abbreviations. Each name maps to its month; the regex below tries longer names first.
+_MONTH_NAMES = {
+    # English
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    # German (Austrian "Jänner")
+    "januar": 1, "jänner": 1, "jän": 1, "februar": 2, "märz": 3, "maerz": 3, "mär": 3,
+    "mai": 5, "juni": 6, "juli": 7, "oktober": 10, "okt": 10, "dezember": 12, "dez": 12,
+    # French
+    "janvier": 1, "février": 2, "fevrier": 2, "févr": 2, "mars": 3, "avril": 4, "juin": 6,
+    "juillet": 7, "juil": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10,
+    "novembre": 11, "décembre": 12, "decembre": 12, "déc": 12,
+    # Spanish
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
+    "diciembre": 12, "ene": 1, "abr": 4, "ago": 8, "dic": 12,
+    # Italian
+    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
+    "settembre": 9, "ottobre": 10, "dicembre": 12,
+    # Portuguese
+    "janeiro": 1, "fevereiro": 2, "março": 3, "maio": 5, "junho": 6, "julho": 7,
+    "setembro": 9, "outubro": 10, "novembro": 11, "dezembro": 12,
+    # Dutch
+    "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8,
 }  # fmt: skip
-_MONTH = (
-    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
+_MONTH_ALTERNATION = "|".join(sorted(map(re.escape, _MONTH_NAMES), key=len, reverse=True))
+# A month name ends where the word ends: "mar" is not the start of "market".
+_MONTH = rf"(?P<month>(?:{_MONTH_ALTERNATION}))(?!\w)"
 _WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday|sday)?"
 # Years outside this range are page furniture (prices, phone numbers), not datelines.
 _MIN_YEAR, _MAX_YEAR = 1990, 2100
@@ -49,7 +75,8 @@ _CORES = (
     re.compile(rf"(?:\b{_WEEKDAY}\.?,?\s+)?\b{_MONTH}\.?\s+{_DAY},?\s+{_YEAR}", re.IGNORECASE),
     # Tuesday 19 November 2019 / 19 Nov 2019 / 25. September 2018 / 19th of November, 2019
     re.compile(
-        rf"(?:\b{_WEEKDAY}\.?,?\s+)?(?<!\d){_DAY}\.?\s+(?:of\s+)?{_MONTH}\.?,?\s+{_YEAR}",
+        rf"(?:\b{_WEEKDAY}\.?,?\s+)?(?<!\d){_DAY}\.?\s+(?:(?:of|de)\s+)?{_MONTH}\.?,?\s+"
+        rf"(?:(?:de|del)\s+)?{_YEAR}",
         re.IGNORECASE,
     ),
     # 2019/11/19
@@ -58,6 +85,10 @@ _CORES = (
     re.compile(
         r"(?<![\d/.])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[0-3]?\d)(?P=sep)(?P<year>(?:19|20)\d\d)(?![\d/])"
     ),
+    # 4. 2. 2022 (German, day first, spaced)
+    re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)(?P<sep>\.)\s(?P<b>[01]?\d)\.\s?(?P<year>(?:19|20)\d\d)(?![\d/])"),
+    # 06.11.23 (day first, two-digit year)
+    re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)(?P<sep>\.)(?P<b>[01]?\d)\.(?P<yy>\d\d)(?![\d.])"),
 )
 
 _AMPM = r"(?P<ampm>[ap]\.?\s?m\b\.?)"
@@ -95,7 +126,9 @@ _UNIT_SECONDS = {"sec": 1, "second": 1, "min": 60, "minute": 60, "hr": 3600, "ho
 _MAX_DATELINE_WORDS = 16
 # dateparser resolves what is missing (a year, a relative day) against now, which would make
 # ingest depend on the day it runs: without `relative_to` it only sees texts with a year.
-_ANY_MONTH = _MONTH.replace("?P<month>", "?:")
+# (`dateparser` is asked in English only, so only English month names send a text there.)
+_ANY_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+              r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 _FALLBACK_HINT = re.compile(rf"\b{_ANY_MONTH}\b(?=.*\b(?:19|20)\d\d\b)", re.IGNORECASE)
 _RELATIVE_HINT = re.compile(rf"\b{_ANY_MONTH}\b|\bago\b|\byesterday\b|\btoday\b", re.IGNORECASE)
 
@@ -117,20 +150,25 @@ _DST_ZONES = {
 }
 
 
-def parse_dateline(text: str, *, relative_to: datetime | None = None) -> datetime | None:
+def parse_dateline(
+    text: str, *, relative_to: datetime | None = None, day_first: bool | None = None
+) -> datetime | None:
     """Parse the first date (with its time and zone, if stated) in `text`.
 
     Args:
         text: a dateline as written ("Updated 3:45 PM EST, Tue November 19, 2019").
         relative_to: the moment relative datelines ("2 hours ago") count back from; without
             it they are not parsed.
+        day_first: how to read a numeric date whose order its numbers leave open ("03/05/2022"):
+            True for day first (most of the world), False for month first (the US); None reads
+            slashes month first and dots day first.
 
     Returns:
         A datetime, timezone-aware when the text states a zone; None when `text` holds no
         date. Never raises.
     """
     try:
-        found = _first_date(text)
+        found = _first_date(text, day_first)
         if found is not None:
             return found[2]
         if relative_to is not None and (m := _RELATIVE.search(text)):
@@ -144,7 +182,9 @@ def parse_dateline(text: str, *, relative_to: datetime | None = None) -> datetim
     return None
 
 
-def find_dateline(lines: Sequence[str]) -> tuple[int, str, datetime] | None:
+def find_dateline(
+    lines: Sequence[str], *, day_first: bool | None = None
+) -> tuple[int, str, datetime] | None:
     """Find the first dateline among `lines`.
 
     A dateline is a short line holding a date. When its time sits alone on the next line (the
@@ -157,14 +197,14 @@ def find_dateline(lines: Sequence[str]) -> tuple[int, str, datetime] | None:
         if not any(ch.isdigit() for ch in line) or len(line.split()) > _MAX_DATELINE_WORDS:
             continue
         try:
-            found = _first_date(line)
+            found = _first_date(line, day_first)
             if found is None:
                 continue
             start, end, when = found
             written = line[start:end].strip()
             if (when.hour, when.minute) == (0, 0) and i + 1 < len(lines):
                 nxt = lines[i + 1].strip()
-                if _TIME_ONLY.match(nxt) and (joined := _first_date(f"{written} {nxt}")):
+                if _TIME_ONLY.match(nxt) and (joined := _first_date(f"{written} {nxt}", day_first)):
                     return i, f"{written} {nxt}", joined[2]
         except (ValueError, OverflowError) as exc:
             logger.debug("not a dateline: %r (%s)", line[:80], exc)
@@ -173,33 +213,38 @@ def find_dateline(lines: Sequence[str]) -> tuple[int, str, datetime] | None:
     return None
 
 
-def _first_date(text: str) -> tuple[int, int, datetime] | None:
+def _first_date(text: str, day_first: bool | None = None) -> tuple[int, int, datetime] | None:
     """The earliest date core in `text` with its time and zone: (start, end, datetime)."""
     earliest: tuple[re.Match[str], tuple[int, int, int]] | None = None
     for pattern in _CORES:
         for m in pattern.finditer(text):
             if earliest is not None and m.start() >= earliest[0].start():
                 break
-            if (day := _date_of(m)) is not None:
+            if (day := _date_of(m, day_first)) is not None:
                 earliest = m, day
                 break
     return None if earliest is None else _with_time(text, *earliest)
 
 
-def _date_of(m: re.Match[str]) -> tuple[int, int, int] | None:
+def _date_of(m: re.Match[str], day_first: bool | None = None) -> tuple[int, int, int] | None:
     """(year, month, day) of a core match, or None when it is not a real calendar date."""
     groups = m.groupdict()
-    year = int(groups["year"])
+    if groups.get("yy"):  # a two-digit year: 70-99 are the 1900s
+        year = int(groups["yy"]) + (1900 if int(groups["yy"]) >= 70 else 2000)
+    else:
+        year = int(groups["year"])
     if groups.get("month"):
-        month = _MONTHS[groups["month"][:3].lower()]
+        month = _MONTH_NAMES[groups["month"].lower()]
         day = int(groups["day"])
     elif groups.get("mon"):
         month, day = int(groups["mon"]), int(groups["day"])
     else:
         a, b = int(groups["a"]), int(groups["b"])
-        # A value above 12 settles the order; otherwise slashes read month-first (US pages)
-        # and dots day-first (European pages: "18.11.2019").
-        if a > 12 or (b <= 12 and groups["sep"] == "."):
+        # A value above 12 settles the order; otherwise dots read day first ("18.11.2019"),
+        # and slashes as the page's convention says, month first (US pages) if it says none.
+        if groups["sep"] == ".":
+            day_first = True
+        if a > 12 or (b <= 12 and day_first):
             day, month = a, b
         else:
             month, day = a, b

@@ -14,7 +14,12 @@ trafilatura finds the article's container; around it, this module:
 - drops page furniture that trafilatura lets through: cross-links ("Read more: ..."), and the
   tail of related links, newsletter and contact boxes, photo credits and copyright lines;
 - chooses the headline (the `<h1>` that matches the page's title, not the `<title>` with the
-  site's name), the publication time (with its zone) and the author.
+  site's name) and the author;
+- dates the article as its reader sees it: the dateline shown under the headline (in the
+  page's language, day first outside the US, a shown update never taken over the
+  publication), with the time and zone of the markup's timestamp of that moment; else the
+  markup's publication date (microdata, meta tags, JSON-LD, a UTC stamp read on the URL's
+  day), a date at the article's foot, the URL's date, and last htmldate's guess.
 
 Measured on the article-extraction-benchmark and trafilatura-eval sets by
 `python -m newsbrief.evaluate.extraction`.
@@ -26,9 +31,9 @@ import html
 import json
 import logging
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time, timedelta, timezone
 from urllib.parse import urlparse
 
 import trafilatura
@@ -36,21 +41,10 @@ from lxml import etree
 from trafilatura.utils import load_html
 
 from ..records import Block, BlockKind, ParsedPage
-from .dateline import parse_dateline
+from .dateline import find_dateline, parse_dateline
 
 logger = logging.getLogger(__name__)
 
-# Meta tags that carry a full publication timestamp (with time and zone), which
-# trafilatura's date (from htmldate) reduces to a day.
-_PUBLISHED_META = (
-    "article:published_time",
-    "og:article:published_time",
-    "datePublished",
-    "pubdate",
-    "publishdate",
-    "dc.date.issued",
-    "sailthru.date",
-)
 _JSON_LD = etree.XPath('//script[@type="application/ld+json"]/text()', smart_strings=False)
 _H1 = etree.XPath("//h1")
 _META = etree.XPath("//meta[@content]")
@@ -75,8 +69,8 @@ class _Hints:
     headline: str | None = None  # JSON-LD headline
     og_title: str | None = None
     site_name: str | None = None
-    published: datetime | None = None  # JSON-LD datePublished
-    meta_published: datetime | None = None  # a full timestamp from the meta tags
+    stated: tuple[_Dated, ...] = ()  # the dates of JSON-LD, microdata, meta tags and URL
+    day_first: bool | None = None  # whether the page writes "03/05/2022" for 3 May
     authors: tuple[str, ...] = ()  # JSON-LD authors that are people
     article_body: str | None = None  # JSON-LD articleBody, as plain text
     h1: tuple[str, ...] = ()
@@ -87,7 +81,7 @@ def read_html(page: str | bytes, *, url: str | None = None) -> ParsedPage:
     tree = load_html(page)  # parse once: trafilatura extracts from its own copy of the tree
     if tree is None:
         return ParsedPage(blocks=(), url=url)
-    hints = _hints(tree)
+    hints = _hints(tree, url)
     doc = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, output_format="python", include_comments=False,
         include_links=True,  # links mark related-story lists and cross-links as furniture
@@ -100,7 +94,10 @@ def read_html(page: str | bytes, *, url: str | None = None) -> ParsedPage:
     lines = _with_siblings(tree, lines, url)
     lines = _with_article_body(lines, hints.article_body, url)
     blocks = _without_furniture(lines)
-    published = _published(hints, doc.date)
+    first = blocks[0].text if blocks else None
+    last = next((b.text for b in reversed(blocks) if b.kind == "paragraph"), None)
+    published = _published(
+        hints.stated, _shown_dates(tree, title, first, last, hints.day_first), doc.date)
     return ParsedPage(
         blocks=tuple(blocks),
         title=title,
@@ -115,14 +112,11 @@ def read_html(page: str | bytes, *, url: str | None = None) -> ParsedPage:
 
 # --- what the page says about itself ---------------------------------------------------------
 
-def _hints(tree: etree._Element) -> _Hints:
+def _hints(tree: etree._Element, url: str | None = None) -> _Hints:
     headline = body = None
-    published = None
     authors: list[str] = []
     for article in _json_ld_articles(tree):
         headline = headline or _string(article.get("headline"))
-        if published is None and (stamp := _string(article.get("datePublished"))):
-            published = _stamp(stamp)
         if not authors:
             authors = list(_people(article.get("author")))
         text = _string(article.get("articleBody"))
@@ -130,20 +124,23 @@ def _hints(tree: etree._Element) -> _Hints:
             body = text
     h1 = tuple(t for e in _H1(tree)[:5] if (t := _clean(e.text_content())))
     meta = _meta(tree)
+    day_first = _day_first(tree, meta)
     return _Hints(
         headline=headline and _clean(headline),
         og_title=_clean(meta.get("og:title")) or None,
         site_name=_clean(meta.get("og:site_name")) or None,
-        published=published,
-        meta_published=_meta_published(meta),
+        stated=tuple(_stated_dates(tree, meta, url, day_first)),
+        day_first=day_first,
         authors=tuple(authors),
         article_body=_plain(body) if body else None,
         h1=h1,
     )
 
 
-def _json_ld_articles(tree: etree._Element) -> Iterator[dict]:
-    """JSON-LD objects that describe an article (or the page), outermost first."""
+def _json_ld_articles(tree: etree._Element, *, nested: bool = True) -> Iterator[dict]:
+    """JSON-LD objects that describe an article (or the page), outermost first; with
+    `nested=False` only those the page describes itself by (top level, `@graph`,
+    `mainEntity`), not the reviews of a recipe or the articles a page lists."""
     for script in _JSON_LD(tree):
         try:
             data = json.loads(script, strict=False)
@@ -160,7 +157,7 @@ def _json_ld_articles(tree: etree._Element) -> Iterator[dict]:
                 if any(isinstance(k, str) and _ARTICLE_TYPE.search(k) for k in kinds):
                     yield item
                 stack.extend(v for k, v in item.items() if k in ("@graph", "mainEntity")
-                             or isinstance(v, list) and k != "author")
+                             or nested and isinstance(v, list) and k != "author")
 
 
 def _string(value: object) -> str | None:
@@ -219,18 +216,10 @@ def _meta(tree: etree._Element) -> dict[str, str]:
     return found
 
 
-def _meta_published(meta: dict[str, str]) -> datetime | None:
-    """A full timestamp (time and zone) from the page's meta tags, if it has one."""
-    for name in _PUBLISHED_META:
-        if (value := meta.get(name)) and (stamp := _stamp(value)):
-            return stamp
-    return None
-
-
-def _stamp(text: str) -> datetime | None:
+def _stamp(text: str, day_first: bool | None = None) -> datetime | None:
     """`parse_dateline`, where a form it cannot read is no date rather than a crash."""
     try:
-        return parse_dateline(text)
+        return parse_dateline(text, day_first=day_first)
     except (KeyError, ValueError, OverflowError) as e:  # e.g. "15:01:00 -0600" (RFC 2822)
         logger.debug("unreadable timestamp %r: %s", text, e)
         return None
@@ -252,21 +241,390 @@ def _plain(body: str) -> str:
     return html.unescape(body)
 
 
-def _published(hints: _Hints, day: str | None) -> datetime | None:
-    """The publication time: htmldate's day (through trafilatura), with the time and zone of
-    the page's own timestamp for that day.
+# --- the publication date ---------------------------------------------------------------------
 
-    The page's JSON-LD and meta timestamps are not simply trusted over htmldate: many are in
-    UTC, a day off the date the page shows, or are the last update. But when both state the
-    same time with a local (non-UTC) offset, that is the publisher's own dateline and wins.
+# Meta tags that name the publication time, in the order they are trusted.
+_PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "article:published",
+    "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
+    "publication_date", "parsely-pub-date", "dc.date.issued", "dcterms.issued",
+    "sailthru.date", "date.published", "og:published_time", "vr:published-time",
+    "citation_publication_date", "citation_date", "og:pubdate",
+)  # fmt: skip
+# Meta tags with a date of the page, not said to be the publication's: a content system's
+# "date" is often the day the page was generated or last edited.
+_GENERIC_META = ("date", "dc.date", "dcterms.date", "dc.date.created", "dcterms.created",
+                 "created", "creation_date")
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified",
+                  "dcterms.modified", "dc.date.modified")
+_MICRODATA_PUBLISHED = etree.XPath('//*[@itemprop="datePublished" or @itemprop="dateCreated"]')
+# A date in the URL's path: /2019/11/19/, /2019-11-19-, /20191119/.
+_URL_DATE = re.compile(
+    r"(?<![\d])(?P<year>(?:19|20)\d\d)(?P<sep>[/_-]?)(?P<month>[01]\d)(?P=sep)(?P<day>[0-3]\d)(?!\d)"
+)
+# Elements whose text is never shown, or is not the page's own.
+_UNSEEN = frozenset({"script", "style", "noscript", "template", "svg", "head", "select",
+                     "option", "iframe", "button"})
+# Labels of a shown date: a last update is not the publication.
+_UPDATED = re.compile(
+    r"\b(?:updated?|last (?:updated|modified|changed)|modified|revised|aktualisiert|zuletzt"
+    r"|geändert|actualizado|actualización|mis à jour|modifié|aggiornato|päivitetty"
+    r"|bijgewerkt|atualizado)\b",
+    re.IGNORECASE,
+)
+_PUBLISHED_LABEL = re.compile(
+    r"\b(?:published|posted|first published|veröffentlicht|erstellt|publiziert|erschienen"
+    r"|datum|date|publié|publicado|pubblicato|julkaistu|gepubliceerd|publicação)\b",
+    re.IGNORECASE,
+)
+# Text of the page's header around the headline: how far before the headline a dateline may
+# sit, and how much text after it (before the body) is read for one.
+_BEFORE_HEADLINE = 200
+_AFTER_HEADLINE = 1500
+_AFTER_BODY = 300  # characters of text after the body's last paragraph, for a dateline there
+_DATELINE_WORDS = 16  # a longer text with a date in it is a sentence, not a dateline
+
+
+@dataclass(frozen=True, slots=True)
+class _Dated:
+    """A date the page states, where it states it, and what it is said to be."""
+
+    when: datetime
+    source: str  # "ld", "microdata", "meta", "generic", "url"; "shown", "above" (the headline)
+    updated: bool = False  # said to be a last update, not the publication
+    at: int = 0  # shown dates: characters of text between the headline and the date
+
+
+# Classes and styles that hide an element from the reader (text for search engines and
+# screen readers: "<span class='updated rich-snippet-hidden'>2022-12-07T10:10:52</span>").
+_HIDDEN_CLASSES = frozenset({"hidden", "hide", "d-none", "sr-only", "screen-reader-text",
+                             "visually-hidden", "visuallyhidden", "invisible", "element-invisible"})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def _hidden(element: etree._Element) -> bool:
+    classes = (element.get("class") or "").casefold().split()
+    return (any(c in _HIDDEN_CLASSES for c in classes)
+            or bool(_HIDDEN_STYLE.search(element.get("style") or "")))
+
+
+def _page_text(tree: etree._Element) -> list[tuple[etree._Element, str]]:
+    """The page's shown text in reading order: (element, text) for each text and tail, and
+    (element, "") when an element starts, so that elements can be found in the sequence."""
+    pieces: list[tuple[etree._Element, str]] = []
+    walker = etree.iterwalk(tree, events=("start", "end"))
+    for event, element in walker:
+        if not isinstance(element.tag, str):
+            if event == "end" and element.tail:
+                pieces.append((element.getparent(), element.tail))
+            continue
+        if event == "start":
+            if (element.tag in _UNSEEN or element.get("hidden") is not None or _hidden(element)
+                    # a form's text is its controls' labels, unless the page is all one form
+                    or element.tag == "form" and element.find(".//h1") is None):
+                walker.skip_subtree()
+                continue
+            pieces.append((element, ""))
+            if element.text:
+                pieces.append((element, element.text))
+        elif element.tail:
+            parent = element.getparent()
+            pieces.append((parent if parent is not None else element, element.tail))
+    return pieces
+
+
+_HEADINGS = etree.XPath("//h1 | //h2 | //h3")
+_UPDATED_CLASS = re.compile(r"modif|last-?updat|updated-?(?:date|time|at|on)|aktualis",
+                            re.IGNORECASE)
+
+
+def _shown_dates(tree: etree._Element, headline: str | None, first: str | None,
+                 last: str | None = None, day_first: bool | None = None) -> list[_Dated]:
+    """The dates a reader sees around the article, in the order they are trusted.
+
+    First the article's header, where a dateline is ("Published 3 May 2022", "Stand:
+    28.04.2020 18:00 Uhr", `<time datetime=...>`): after the headline, up to and with the
+    body's first paragraph (where extraction keeps a dateline), then just above the headline
+    (source "above": a page's header may show today's date there). The headline's own words
+    are not read ("Minutes of the meeting of 10 October 2019"). Then the article's foot, right
+    after its last paragraph ("Erstellt am: 01.11.2023", "Letzte Änderung: ..."; source
+    "foot").
     """
-    ld, meta = hints.published, hints.meta_published
-    if ld and meta and ld == meta and ld.utcoffset() not in (None, timedelta(0)):
-        return ld
-    for stamp in (ld, meta):
-        if stamp and (day is None or stamp.date().isoformat() == day):
+    pieces = _page_text(tree)
+    starts = {id(e): i for i, (e, t) in enumerate(pieces) if not t}
+    # the first of the headline's headings that is shown (not one hidden for screen readers)
+    head, h = next(((e, starts[id(e)]) for e in _headline_elements(tree, headline)
+                    if id(e) in starts), (None, None))
+    found: list[_Dated] = []
+    if head is None or h is None:
+        b = _body_start(pieces, first, 0)
+        if b is not None:
+            found = _dates_in(pieces, _back(pieces, b, 3 * _BEFORE_HEADLINE),
+                              _block_end(pieces, b, first), day_first)
+    else:
+        inside = {id(e) for e in head.iter()}
+        after = h
+        while after < len(pieces) and id(pieces[after][0]) in inside:
+            after += 1
+        b = _body_start(pieces, first, after)
+        end, size = after, 0
+        while end < len(pieces) and (b is None or end < b) and size < _AFTER_HEADLINE:
+            size += len(pieces[end][1])
+            end += 1
+        if b is not None and end == b:  # with the first paragraph, which may be the dateline
+            end = _block_end(pieces, b, first)
+        found = _dates_in(pieces, after, end, day_first) + [
+            replace(d, source="above")
+            for d in _dates_in(pieces, _back(pieces, h, _BEFORE_HEADLINE), h, day_first)]
+    if b is not None and (e := _body_start(pieces, last, b)) is not None:
+        start = e
+        block = pieces[e][0]
+        while block.getparent() is not None and block.tag not in _PROSE_TAGS | {"div"}:
+            block = block.getparent()
+        inside = {id(x) for x in block.iter()}
+        while e + 1 < len(pieces) and id(pieces[e + 1][0]) in inside:
+            e += 1
+        end, size = e + 1, 0
+        while end < len(pieces) and size < _AFTER_BODY:
+            size += len(pieces[end][1])
+            end += 1
+        # with the last paragraph itself: extraction keeps a dateline at the foot as one
+        found += [replace(d, source="foot") for d in _dates_in(pieces, start, end, day_first)]
+    return found
+
+
+# A timestamp as machines write it: text a page carries for search engines, not its reader.
+_MACHINE_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
+
+
+def _dates_in(pieces: list[tuple[etree._Element, str]], start: int, end: int,
+              day_first: bool | None) -> list[_Dated]:
+    """The datelines among `pieces[start:end]`, each with whether it is labelled an update."""
+    found: list[_Dated] = []
+    context = ""
+    at = 0
+    read_time: etree._Element | None = None  # a <time> read from its datetime attribute
+    for element, text in pieces[start:end]:
+        if not text:
+            if element.tag == "time" and (value := element.get("datetime")):
+                shown = _clean(element.text_content())
+                dated = find_dateline([shown], day_first=day_first) if shown else None
+                when = dated[2] if dated else _stamp(value, day_first)
+                if when:
+                    read_time = element
+                    # the label may be in the element: <time>Updated on: Nov 20, 2019</time>
+                    label = f"{context} {shown[:shown.find(dated[1])] if dated else ''}"
+                    found.append(_Dated(when, "shown", _is_updated(element, label), at))
+                    context = ""
+            continue
+        text = _clean(text)
+        at += len(text)
+        if not text or (read_time is not None and element is read_time):
+            continue
+        dated = find_dateline([text], day_first=day_first)
+        if dated is None:
+            context = text if len(text.split()) <= 4 else ""
+            continue
+        if not _in_prose(element) and not _MACHINE_STAMP.match(text):
+            label = f"{context} {text[:text.find(dated[1])] if dated[1] in text else ''}"
+            found.append(_Dated(dated[2], "shown", _is_updated(element, label), at))
+        context = ""
+    return found
+
+
+# Elements whose text is a sentence or a caption when it is long: a date in them is an event's
+# or a photo's ("... am 30.01.2013 feierte das erste Programm Premiere"), not the dateline.
+_PROSE_TAGS = frozenset({"p", "li", "blockquote", "figcaption", "dd", "td"})
+
+
+def _in_prose(element: etree._Element) -> bool:
+    """Whether `element` is (in) a paragraph of prose, or in a caption."""
+    for _ in range(4):
+        if element is None:
+            return False
+        if element.tag == "figcaption":
+            return True
+        if element.tag in _PROSE_TAGS:
+            return _words(_clean(element.text_content())) > 2 * _DATELINE_WORDS
+        element = element.getparent()
+    return False
+
+
+def _is_updated(element: etree._Element, label: str) -> bool:
+    """Whether a shown date is labelled as a last update ("Aktualisiert:", class "modified")."""
+    if _UPDATED.search(label) and not _PUBLISHED_LABEL.search(label):
+        return True
+    classes = " ".join(filter(None, (element.get("class"), element.get("itemprop"),
+                                    (element.getparent() if element.getparent() is not None
+                                     else element).get("class"))))
+    return bool(_UPDATED_CLASS.search(classes)) or "dateModified" in classes
+
+
+def _back(pieces: list[tuple[etree._Element, str]], index: int, chars: int) -> int:
+    """The index `chars` characters of text before `index`."""
+    size = 0
+    while index > 0 and size < chars:
+        index -= 1
+        size += len(pieces[index][1])
+    return index
+
+
+def _headline_elements(tree: etree._Element, headline: str | None) -> list[etree._Element]:
+    """The headings that may show the headline, best first: the `<h1>`-`<h3>` with its text,
+    those with its text before the site's name ("Headline | Site"), then the first `<h1>`."""
+    headings = sorted(_HEADINGS(tree), key=lambda e: e.tag)  # stable: h1s first, in order
+    texts = [_clean(e.text_content()).casefold() for e in headings]
+    found: list[etree._Element] = []
+    if headline:
+        key = headline.casefold()
+        found += [e for e, text in zip(headings, texts, strict=True) if text == key]
+        found += [e for e, text in zip(headings, texts, strict=True)
+                  if len(text) >= 15 and text != key and key.startswith(text)]
+    return found + [e for e in headings[:1] if e.tag == "h1"]
+
+
+def _block_end(pieces: list[tuple[etree._Element, str]], start: int, text: str | None) -> int:
+    """The index after the pieces, from `start` on, that hold a block's `text`."""
+    size, end, total = 0, start, min(len(text or ""), _AFTER_HEADLINE)
+    while end < len(pieces) and (end == start or size < total):
+        size += len(_clean(pieces[end][1]))
+        end += 1
+    return end
+
+
+def _body_start(pieces: list[tuple[etree._Element, str]], first: str | None,
+                start: int) -> int | None:
+    """Where the article's first paragraph starts in the page's text, from `start` on."""
+    if not first:
+        return None
+    first = _clean(first)
+    for i in range(start, len(pieces)):
+        text = _clean(pieces[i][1])
+        if len(text) >= 20 and first.startswith(text[:60]):
+            return i
+    return None
+
+
+def _day_first(tree: etree._Element, meta: dict[str, str]) -> bool | None:
+    """Whether the page writes numeric dates day first ("03/05/2022" is 3 May): outside the
+    United States nearly everyone does. None when the page does not say its language, or says
+    plain English (month first, the US way, unless a number above 12 settles it)."""
+    lang = (tree.get("lang") or meta.get("og:locale") or meta.get("language") or "")
+    lang = lang.strip().casefold().replace("_", "-")
+    if not lang or lang in ("en", "en-us"):
+        return None
+    return True
+
+
+def _stated_dates(tree: etree._Element, meta: dict[str, str], url: str | None,
+                  day_first: bool | None = None) -> list[_Dated]:
+    """The dates the page's markup states: JSON-LD, microdata, meta tags and the URL."""
+    found: list[_Dated] = []
+    for article in _json_ld_articles(tree, nested=False):
+        for key, updated in (("datePublished", False), ("dateCreated", False),
+                             ("dateModified", True)):
+            if (value := _string(article.get(key))) and (when := _stamp(value, day_first)):
+                found.append(_Dated(when, "ld", updated))
+    for element in _MICRODATA_PUBLISHED(tree)[:3]:
+        value = element.get("content") or element.get("datetime") or _clean(
+            element.text_content())
+        if value and (when := _stamp(value, day_first)):
+            found.append(_Dated(when, "microdata"))
+    lowered = {k.casefold(): v for k, v in reversed(meta.items())}
+    for names, source, updated in ((_PUBLISHED_META, "meta", False),
+                                   (_GENERIC_META, "generic", False),
+                                   (_MODIFIED_META, "meta", True)):
+        for name in names:
+            if (value := lowered.get(name)) and (when := _stamp(value, day_first)):
+                found.append(_Dated(when, source, updated))
+    if url and (m := _URL_DATE.search(urlparse(url).path)):
+        try:
+            found.append(_Dated(datetime(int(m["year"]), int(m["month"]), int(m["day"])),
+                                "url"))
+        except ValueError:
+            pass
+    return found
+
+
+# The markup that names the publication, in the order it is trusted: microdata sits on the
+# article's own element, meta tags describe the page, JSON-LD is most often in UTC.
+_PUBLISHED_SOURCES = ("microdata", "meta", "ld")
+_MAX_OFFSET = timedelta(hours=14)  # the widest offset from UTC of any time zone
+_NEAR = 400  # characters of text under the headline: a date this close is its dateline
+
+
+def _published(stated: Sequence[_Dated], shown: Sequence[_Dated],
+               day: str | None) -> datetime | None:
+    """The publication time, from what the page shows and what its markup states.
+
+    1. The dateline shown under (or just above) the headline: it is the date the reader is
+       given, in the publisher's own time zone. Where the markup states that day's time (or
+       the same time in UTC), it lends the time and zone. A date above the headline (where
+       a site's header may show today's date) or far below it yields to the markup's
+       publication date when the two disagree.
+    2. Else the markup's publication date (microdata, meta tags, JSON-LD): never a date said
+       to be the last update. A UTC timestamp a day off the date in the URL is that date in
+       the publisher's zone ("/2023/11/08/..." published 2023-11-09T05:30Z).
+    3. Else a date shown at the foot of the article ("Erstellt am: 01.11.2023"), the URL's
+       date, a meta tag's date of the page, and last htmldate's date (through trafilatura).
+
+    A date shown as the last update ("Updated Mar 12, 2020") is taken only when nothing else
+    dates the page: the publication is the first version, not the last.
+    """
+    published = sorted((d for d in stated if d.source in _PUBLISHED_SOURCES and not d.updated),
+                       key=lambda d: _PUBLISHED_SOURCES.index(d.source))
+    url = next((d.when for d in stated if d.source == "url"), None)
+    header = [d for d in shown if d.source != "foot" and not d.updated]
+    if header and (header[0].source == "shown" and header[0].at <= _NEAR or not any(
+            d.when.date() != header[0].when.date() for d in published[:1])):
+        return _with_zone(header[0].when, [d.when for d in published])
+    if published:
+        return _local(published[0].when, url)
+    foot = sorted((d for d in shown if d.source == "foot"), key=lambda d: d.updated)
+    others = [d.when for d in stated if d.source == "generic"]
+    if foot:
+        return _with_zone(foot[0].when, [d.when for d in published] + others)
+    if url:
+        return url
+    if others:
+        return others[0]
+    if day:
+        return _stamp(day)
+    updated = [d.when for d in shown if d.updated]
+    return updated[0] if updated else None
+
+
+def _with_zone(shown: datetime, stamps: Sequence[datetime]) -> datetime:
+    """A shown date with the time and zone of the markup's timestamp of the same moment.
+
+    "3 May 2022" with a stamp of 2022-05-03T23:37-04:00 is that stamp; "3 May 2022, 11:37 pm"
+    with a stamp of 2022-05-04T03:37Z is 11:37 pm at UTC-4. The shown day is kept in any case.
+    """
+    if shown.tzinfo is not None:
+        return shown
+    for stamp in stamps:
+        if stamp.tzinfo is None:
+            continue
+        if stamp.date() == shown.date() and (shown.time() == time(0) or (
+                stamp.hour, stamp.minute) == (shown.hour, shown.minute)):
             return stamp
-    return _stamp(day) if day else None
+        offset = shown.replace(tzinfo=UTC) - stamp.replace(second=0, microsecond=0)
+        if (shown.time() != time(0) and abs(offset) <= _MAX_OFFSET
+                and offset % timedelta(minutes=15) == timedelta(0)):
+            return shown.replace(tzinfo=timezone(offset))
+    return shown
+
+
+def _local(stamp: datetime, url: datetime | None) -> datetime:
+    """A UTC timestamp as the day the publisher dated it, when its URL says which day: a
+    page of 2023-11-08 evening in America is 2023-11-09 in UTC."""
+    if url is None or stamp.utcoffset() != timedelta(0) or stamp.date() == url.date():
+        return stamp
+    for hours in range(-12, 15):
+        local = stamp.astimezone(timezone(timedelta(hours=hours)))
+        if local.date() == url.date():
+            return local
+    return stamp
 
 
 # --- the headline -----------------------------------------------------------------------------
@@ -431,8 +789,8 @@ def _with_siblings(tree: etree._Element, lines: list[_Line], url: str | None) ->
         position.setdefault(_clean(element.text_content()), i)
     held: dict[etree._Element, int] = {}
     for line in lines:
-        i = position.get(line.text)
-        parent = elements[i].getparent() if i is not None else None
+        at = position.get(line.text)
+        parent = elements[at].getparent() if at is not None else None
         if parent is not None and parent.get("class"):
             held[parent] = held.get(parent, 0) + 1
     if not held:
