@@ -132,6 +132,18 @@ def _report(failures: list[tuple[str, str]], total: int) -> None:
     sys.exit(1)
 
 
+def _known(result: IngestResult) -> str:
+    """What is still known of a page with no article: its title, date and author."""
+    page = result.page
+    if page is None:
+        return ""
+    known = [f"“{page.title}”" if page.title else "",
+             f"published {page.published.isoformat()}" if page.published else "",
+             f"by {page.author}" if page.author else ""]
+    shown = ", ".join(k for k in known if k)
+    return f" (the page: {shown})" if shown else ""
+
+
 def _filename(brief: Brief, ext: str) -> str:
     """A readable, unique name: the headline's slug and the article id."""
     slug = re.sub(r"[^a-z0-9]+", "-", (brief.headline or "").lower()).strip("-")[:60]
@@ -219,7 +231,7 @@ def ingest(inputs: tuple[str, ...], url: str | None, published: str | None,
     for result in _read(inputs, _options(**kw), url, published):
         total += 1
         if result.article is None:
-            failures.append((result.name, result.reason or "no article"))
+            failures.append((result.name, (result.reason or "no article") + _known(result)))
         else:
             click.echo(json.dumps(result.article.to_dict(), ensure_ascii=False))
     _report(failures, total)

@@ -348,3 +348,16 @@ def test_cli_commands_are_documented() -> None:
     for name, command in cli.commands.items():
         assert "Example:" in (command.help or ""), name
         assert f"newsbrief {name}" in readme, name
+
+
+def test_cli_ingest_of_a_short_post_says_what_is_known_of_the_page(run, tmp_path) -> None:
+    page = tmp_path / "note.html"
+    page.write_text(
+        '<html><head><title>Short note on the harbour</title><meta property='
+        '"article:published_time" content="2025-03-04T10:00:00+00:00"></head><body><article>'
+        "<h1>Short note on the harbour</h1><p>The harbour is closed today.</p></article>"
+        "</body></html>", encoding="utf-8")
+    proc = run("ingest", str(page))
+    assert proc.returncode == 1 and proc.stdout == "" and "Traceback" not in proc.stderr
+    assert "[NB020]" in proc.stderr and "no article" in proc.stderr
+    assert "“Short note on the harbour”, published 2025-03-04T10:00:00+00:00" in proc.stderr

@@ -232,9 +232,14 @@ class Output:
 def _newsbrief(html: bytes, url: str | None) -> Output:
     from ..ingest import ingest
 
-    article = ingest(html, url=url).article
-    if article is None:
-        return Output()
+    result = ingest(html, url=url)
+    article = result.article
+    if article is None:  # no article (a short post): its title, date and author still count
+        page = result.page
+        if page is None:
+            return Output()
+        return Output("", page.title, page.published.date().isoformat() if page.published
+                      else None, page.author)
     text = "\n".join(p.text for p in article.paragraphs if p.kind in ("paragraph", "heading"))
     return Output(text, article.title,
                   article.published.date().isoformat() if article.published else None,

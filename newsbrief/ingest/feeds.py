@@ -142,7 +142,7 @@ def entry_article(entry: FeedEntry, feed: str, options: Options) -> IngestResult
         result = ingest(entry.link, published=entry.published, options=options)
     else:
         return IngestResult(name, error=IngestError(f"{name}: the entry has no link."))
-    return IngestResult(name, article=result.article, error=result.error)
+    return IngestResult(name, article=result.article, error=result.error, page=result.page)
 
 
 def poll(url: str, options: Options, *, etag: str | None = None,
