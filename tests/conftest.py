@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
+import socketserver
 import subprocess
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -89,3 +92,16 @@ def build_article(*paragraphs: str, published: datetime | None = None) -> Articl
         start += len(para) + 2
     return Article(id="test", title=None, text=text, paragraphs=tuple(spans),
                    published=published)
+
+
+@contextmanager
+def threaded(server: socketserver.BaseServer) -> Iterator[socketserver.BaseServer]:
+    """Serve from a thread for the block; shut down and close however the block ends."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import DATA, ROOT, need
+from conftest import DATA, ROOT, need, threaded
 
 SCHEMA = json.loads((ROOT / "newsbrief" / "schema" / "brief.schema.json").read_text())
 INTERFACE_TEXT = ("LOADING...", "Summarize")
@@ -285,11 +284,8 @@ class _Handler(BaseHTTPRequestHandler):
 def server() -> Iterator[str]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with threaded(httpd):
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
 def test_cli_url_brief(run, server) -> None:

@@ -11,7 +11,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -20,6 +19,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
+from conftest import threaded
 
 from newsbrief.config import Options
 from newsbrief.errors import FetchError, IngestError
@@ -167,14 +167,12 @@ class _Handler(BaseHTTPRequestHandler):
 def server() -> Iterator[_Server]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     STATE.base = f"http://127.0.0.1:{httpd.server_address[1]}"
     STATE.version = 1
     STATE.requests.clear()
     STATE.headers.clear()
-    yield STATE
-    httpd.shutdown()
-    httpd.server_close()
+    with threaded(httpd):
+        yield STATE
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,6 @@ import shutil
 import socket
 import ssl
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -27,6 +26,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from conftest import threaded
 
 from newsbrief.errors import FetchError
 from newsbrief.ingest.fetch import FetchOptions, _non_public_kind, fetch
@@ -168,14 +168,8 @@ def _serving(tls: ssl.SSLContext | None = None) -> Iterator[_Server]:
     server.headers = []
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with threaded(server):
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ import json
 import signal
 import sqlite3
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import need
+from conftest import need, threaded
 from test_crash import PAGES, articles, check_whole
 from test_feeds import newsbrief_cmd  # noqa: F401  (the fixture: the installed script)
 
@@ -101,14 +100,8 @@ def server() -> Iterator[_Server]:
     httpd.base = f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.pages = pages
     httpd.requests = []
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with threaded(httpd):
         yield httpd
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
 
 
 @contextmanager

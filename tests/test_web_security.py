@@ -4,7 +4,6 @@ neither directly nor through a redirect."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -13,6 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
+from conftest import threaded
 from test_web_api import (  # noqa: F401  (api, live and seed_text are fixtures)
     ARTICLE_HTML,
     LiveServer,
@@ -174,15 +174,11 @@ def redirector() -> Iterator[tuple[str, LiveServer]]:
     a redirect from it to 127.0.0.1:other, 10.x or 169.254.169.254 must be refused.
     """
     site = ThreadingHTTPServer(("127.0.0.1", 0), _Redirector)
-    thread = threading.Thread(target=site.serve_forever, daemon=True)
-    thread.start()
     port = site.server_address[1]
     settings = Settings(fetch=FetchOptions(allowed_endpoints=frozenset({("127.0.0.1", port)}),
                                            connect_timeout=2, read_timeout=5))
-    with serving(settings) as server:
+    with threaded(site), serving(settings) as server:
         yield f"http://127.0.0.1:{port}", server
-    site.shutdown()
-    site.server_close()
 
 
 @pytest.mark.parametrize(("url", "kind"), [
