@@ -71,3 +71,17 @@ def test_faithfulness_check_takes_a_word_after_a_closing_quote_as_a_sentence_sta
     assert faithfulness.unsupported(line, text, text.lower()) == []
     assert faithfulness.unsupported("He said: “We are ready.” Tehran agreed.", text,
                                     text.lower()) == ["Tehran"]
+
+
+def test_eval_speed_reports_pages_per_second_stages_and_length_growth(run) -> None:
+    need(DATA / "article-extraction-benchmark" / "html")
+    proc = run("eval", "speed", "--limit", "3", "--json", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    rows = {(r["dataset"], r["metric"]): r for r in json.loads(proc.stdout)}
+    pages = rows[("article-extraction-benchmark", "pages_per_second")]
+    assert pages["n"] == 3 and pages["value"] > 0
+    for stage in ("ingest", "sentences", "sections", "summary", "facts", "timeline"):
+        assert rows[("article-extraction-benchmark", f"ms_{stage}")]["value"] > 0
+    for words in (1, 10, 100):
+        row = rows[("synthetic long articles", f"ms_per_1k_words_at_{words}k")]
+        assert row["n"] >= words * 1000 and row["value"] > 0
