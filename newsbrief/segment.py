@@ -14,6 +14,7 @@ from typing import Protocol
 
 import nupunkt
 
+from .labels import MAX_TAKEAWAY_WORDS
 from .records import LEDE_LABEL, Article, Lede, Paragraph, Section, Sentence, Snippet, Span
 from .registry import segmenters
 
@@ -107,8 +108,10 @@ def make_source_segmenter() -> Segmenter:
                 takeaway = _snippet(para)
             elif len(para.text.split()) <= MAX_LABEL_WORDS:
                 label = _snippet(para)
-            else:
+            elif len(para.text.split()) <= MAX_TAKEAWAY_WORDS:
                 takeaway = _snippet(para)
+            # A longer subheading (an interview's question) is no card line: one is written
+            # from the section's own words instead; the heading stays in the article.
         close()
         return _lede(article, lede_paras), tuple(sections)
 

@@ -280,3 +280,20 @@ def test_sections_tokens_are_not_tracked_by_the_garbage_collector() -> None:
     tokens = sentence_tokens(split_sentences(article)[0])
     gc.collect()
     assert tokens and not any(gc.is_tracked(t) for t in tokens)
+
+
+def test_sections_a_long_subheading_is_not_taken_as_the_takeaway() -> None:
+    question = ("Q: When you woke up that first morning as the new chief executive of the "
+                "company, how did it feel?")
+    article = build(
+        "The harbour company named Junior Gaspard its new chief executive on Monday.",
+        "Gaspard said the first morning felt exciting and a little terrifying. He spent it "
+        "meeting the crews who run the night ferries across the bay.",
+        "Short answer",
+        headings={1: question, 2: "Ferry plans"})
+    lede, sections = card(article)
+    first = sections[0]
+    assert first.takeaway is not None and first.takeaway.text != question
+    assert len(first.takeaway.text.split()) <= MAX_TAKEAWAY_WORDS
+    assert_faithful(article, first.takeaway)
+    assert question in article.text  # the heading stays in the article
