@@ -291,7 +291,7 @@ def test_sections_a_long_subheading_is_not_taken_as_the_takeaway() -> None:
         "meeting the crews who run the night ferries across the bay.",
         "Short answer",
         headings={1: question, 2: "Ferry plans"})
-    lede, sections = card(article)
+    _, sections = card(article)
     first = sections[0]
     assert first.takeaway is not None and first.takeaway.text != question
     assert len(first.takeaway.text.split()) <= MAX_TAKEAWAY_WORDS
