@@ -21,7 +21,7 @@ Clustering is incremental, so a store can take one article at a time for years:
   article better than that article's own story does, the article moves.
 
 The weights and the threshold were fitted once on the development split of AllSides
-(`eval/stories.py`) and checked on BASIL, DUC and WikiRef; a hidden split scores them.
+(`newsbrief eval stories`) and checked on BASIL, DUC and WikiRef; a hidden split scores them.
 
 Near-duplicates (wire copies, re-publications, updated versions) are found with MinHash
 over word 5-shingles and banded LSH. The bands are written by the store in the same

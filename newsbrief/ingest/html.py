@@ -115,7 +115,8 @@ def read_html(page: str | bytes, *, url: str | None = None) -> ParsedPage:
 def _hints(tree: etree._Element, url: str | None = None) -> _Hints:
     headline = body = None
     authors: list[str] = []
-    for article in _json_ld_articles(tree):
+    json_ld = _json_ld(tree)
+    for article in _json_ld_articles(json_ld):
         headline = headline or _string(article.get("headline"))
         if not authors:
             authors = list(_people(article.get("author")))
@@ -129,7 +130,7 @@ def _hints(tree: etree._Element, url: str | None = None) -> _Hints:
         headline=headline and _clean(headline),
         og_title=_clean(meta.get("og:title")) or None,
         site_name=_clean(meta.get("og:site_name")) or None,
-        stated=tuple(_stated_dates(tree, meta, url, day_first)),
+        stated=tuple(_stated_dates(tree, json_ld, meta, url, day_first)),
         day_first=day_first,
         authors=tuple(authors),
         article_body=_plain(body) if body else None,
@@ -137,15 +138,22 @@ def _hints(tree: etree._Element, url: str | None = None) -> _Hints:
     )
 
 
-def _json_ld_articles(tree: etree._Element, *, nested: bool = True) -> Iterator[dict]:
+def _json_ld(tree: etree._Element) -> list[object]:
+    """The page's JSON-LD blocks, parsed once; a malformed block is skipped."""
+    blocks: list[object] = []
+    for script in _JSON_LD(tree):
+        try:
+            blocks.append(json.loads(script, strict=False))
+        except ValueError:
+            continue
+    return blocks
+
+
+def _json_ld_articles(blocks: Sequence[object], *, nested: bool = True) -> Iterator[dict]:
     """JSON-LD objects that describe an article (or the page), outermost first; with
     `nested=False` only those the page describes itself by (top level, `@graph`,
     `mainEntity`), not the reviews of a recipe or the articles a page lists."""
-    for script in _JSON_LD(tree):
-        try:
-            data = json.loads(script, strict=False)
-        except ValueError:
-            continue
+    for data in blocks:
         stack = [data]
         while stack:
             item = stack.pop(0)
@@ -516,11 +524,11 @@ def _day_first(tree: etree._Element, meta: dict[str, str]) -> bool | None:
     return True
 
 
-def _stated_dates(tree: etree._Element, meta: dict[str, str], url: str | None,
-                  day_first: bool | None = None) -> list[_Dated]:
+def _stated_dates(tree: etree._Element, json_ld: Sequence[object], meta: dict[str, str],
+                  url: str | None, day_first: bool | None = None) -> list[_Dated]:
     """The dates the page's markup states: JSON-LD, microdata, meta tags and the URL."""
     found: list[_Dated] = []
-    for article in _json_ld_articles(tree, nested=False):
+    for article in _json_ld_articles(json_ld, nested=False):
         for key, updated in (("datePublished", False), ("dateCreated", False),
                              ("dateModified", True)):
             if (value := _string(article.get(key))) and (when := _stamp(value, day_first)):

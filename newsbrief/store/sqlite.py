@@ -601,7 +601,7 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _check_id(value: int, kind: str, path: Path) -> None:
+def _check_id(value: int, kind: str, path: str | Path) -> None:
     """Refuse an id SQLite cannot hold (it would raise OverflowError) as one not stored."""
     if not 0 <= value < 2**63:
         raise StoreError(f"no {kind} {value} in {path}: ids are whole numbers from 1.")

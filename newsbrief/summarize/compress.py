@@ -32,7 +32,7 @@ Nothing inside a quotation is touched; a sentence holding a quotation keeps its 
 (a quote without its speaker misleads); and no cut is made that would leave fewer than
 `MIN_WORDS` words.
 
-Measured on CNN/DailyMail (`eval/summary.py`, both dev sets): the cuts together add about
+Measured on CNN/DailyMail (`newsbrief eval summary`, both dev sets): the cuts together add about
 +0.8 ROUGE-1, +0.4 ROUGE-2 and +0.7 ROUGE-Lsum to the bullets; relative clauses give the
 most, then boilerplate (DailyMail's "Scroll down for video" is glued to many sentences) and
 attributions. Datelines change nothing there (that copy of CNN/DailyMail has none) and are

@@ -1,6 +1,6 @@
 """Extractive summary with compression: the article's own sentences, chosen, then cut down.
 
-How the bullets are chosen, and why this beats Lead-3 on news (`eval/summary.py` measures it):
+How the bullets are chosen, and why this beats Lead-3 on news (`newsbrief eval summary` measures it):
 
 1. Candidates are the body's sentences, with the fragments of a quotation that the sentence
    splitter cut apart put back together (`merge_quote_fragments`), page boilerplate dropped,
@@ -9,7 +9,7 @@ How the bullets are chosen, and why this beats Lead-3 on news (`eval/summary.py`
    use it, estimated from where and how often the article uses it (first sentence it appears
    in, how often, in how many sentences, stopword or not, digit, length) by a logistic model
    whose weights (`WORD_WEIGHTS`) were fitted on CNN/DailyMail dev documents — see
-   `python eval/summary.py --fit`. The news lead's importance comes in through these words.
+   `python -m newsbrief.evaluate.summary --fit`. The news lead's importance comes in through these words.
 3. A set of bullets scores the expected ROUGE-1 F1 it would get against highlights of the
    expected length: `2 · Σ salience(distinct words covered) / (its words + expected words)`.
    Counting each word once is the redundancy control; the denominator is the length prior,
@@ -76,7 +76,7 @@ MIN_WORDS = 4
 MAX_MERGE = 8
 
 # Logistic weights of the word salience model, in the order of `word_features`. Fitted
-# with `python eval/summary.py --fit` on summeval + realsumm dev (134 CNN/DailyMail
+# with `python -m newsbrief.evaluate.summary --fit` on summeval + realsumm dev (134 CNN/DailyMail
 # documents; label: the word occurs in the reference highlights).
 WORD_WEIGHTS = (-0.37, 0.96, -1.1, -0.73, -0.36, 0.46, -0.11, 0.92, -0.21)
 
