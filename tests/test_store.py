@@ -12,7 +12,8 @@ from newsbrief import Pipeline, ingest
 from newsbrief.records import Brief
 from newsbrief.store import Store, StoreError, default_path
 from newsbrief.store.migrations import LATEST, migrate
-from newsbrief.stories import StoryClusterer
+from newsbrief.store.sqlite import _SqliteIndex
+from newsbrief.stories import StoryClusterer, article_features
 
 STORY = """{title}
 
@@ -144,6 +145,18 @@ def test_store_takes_articles_and_dicts(tmp_path, pipeline) -> None:
         assert again.status == "known"
         with pytest.raises(StoreError, match="Brief"):
             store.add({"headline": "no id"})
+
+
+def test_store_keeps_what_clustering_reads(tmp_path, pipeline) -> None:
+    brief = make(pipeline, "Harbour bridge reopens", BRIDGE)
+    wanted = article_features(brief.to_dict())
+    with Store(tmp_path / "news.db") as store:
+        added = store.add(brief)[0]
+    with Store(tmp_path / "news.db") as store, store._read() as db:
+        stored = _SqliteIndex(db).load([added.article])[added.article]
+    assert stored.marks == wanted.marks and stored.marks.days == {"tues"}
+    assert "42" in stored.marks.numbers and stored.marks.phrases
+    assert stored.terms.keys() == wanted.terms.keys()
 
 
 def test_store_default_path_follows_the_environment(monkeypatch, tmp_path) -> None:

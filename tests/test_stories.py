@@ -18,9 +18,11 @@ from newsbrief.stories import (
     Settings,
     StoryClusterer,
     features,
+    marks,
     merge_timeline,
     minhash,
     resemblance,
+    similarity,
 )
 
 PAGES = DATA / "article-extraction-benchmark" / "html"
@@ -208,6 +210,32 @@ def test_stories_article_moves_to_a_better_story() -> None:
     placed = clusterer.add(3, features("Pakistan, Afghanistan talks resume in Istanbul", text))
     assert index.stories()[3] == index.stories()[1]
     assert placed.story == index.stories()[1]
+
+
+def test_stories_event_marks_tell_events_of_one_topic_apart() -> None:
+    """Reports that name the same day, figures and phrases score higher than reports of
+    another event of the same topic, which name another day."""
+    index = MemoryIndex()
+    clusterer = StoryClusterer(index)
+    monday = ("Pelosi unveils bill for Jan. 6 select committee",
+              "House Speaker Nancy Pelosi on Monday introduced a bill to create a select "
+              "committee with subpoena power; it would have 13 members.")
+    same_day = ("House to vote on Jan. 6 committee bill",
+                "Speaker Nancy Pelosi released legislation on Monday: a select committee with "
+                "subpoena power, with 13 members.")
+    thursday = ("Pelosi to name a Republican to Jan. 6 committee",
+                "Speaker Nancy Pelosi said on Thursday she would name a Republican to the "
+                "select committee before its first hearing.")
+    for i, (title, text) in enumerate((monday, same_day, thursday)):
+        clusterer.add(i, features(title, text))
+    a, b, c = (index.articles[i] for i in range(3))
+    assert a.marks == marks(f"{monday[0]}\n{monday[1]}")
+    assert a.marks.days == {"mon"} and c.marks.days == {"thurs"}
+    assert {"13"} <= a.marks.numbers and "6" not in a.marks.numbers  # single digits say little
+    assert a.marks.phrases & b.marks.phrases  # "with subpoena power"
+    blind = Settings(marks=(0.0, 0.0, 0.0))
+    assert similarity(a, b) - similarity(a, b, blind) > 0.3  # same day, number, phrase
+    assert similarity(a, c) < similarity(a, c, blind)  # another day
 
 
 def test_stories_minhash_resemblance() -> None:

@@ -19,7 +19,7 @@ import time as _time
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, Self
@@ -248,7 +248,7 @@ class Store:
              signature: tuple[int, ...]) -> Added:
         feats = stories.article_features(brief)
         moment = feats.time if feats.time is not None else _time.time()
-        feats = stories.Features(feats.terms, feats.title, feats.names, moment)
+        feats = replace(feats, time=moment)
         source = brief.get("source") or {}
         cur = db.execute(
             "INSERT INTO articles (story_id, headline, published, time, added, brief, "
@@ -519,7 +519,8 @@ class _SqliteIndex:
                     f"WHERE id IN ({','.join('?' * len(chunk))})", chunk):
                 vec = json.loads(features)
                 out[i] = stories.Indexed(i, vec["terms"], vec["title"], vec["names"], moment,
-                                         story, background)
+                                         story, background,
+                                         stories.Marks.from_dict(vec.get("marks", {})))
         return out
 
     def sizes(self, story_ids: Collection[int]) -> dict[int, int]:
@@ -565,11 +566,13 @@ class _SqliteIndex:
             db.execute("UPDATE stories SET size = size + 1 WHERE id = ?", (story,))
 
 
-def _rounded(article: stories.Indexed) -> dict[str, dict[str, float]]:
-    """The vectors to 4 decimals: a third of the size, and no change to any decision."""
-    return {k: {t: round(w, 4) for t, w in v.items()}
-            for k, v in (("terms", article.terms), ("title", article.title),
-                         ("names", article.names))}
+def _rounded(article: stories.Indexed) -> dict[str, Any]:
+    """The vectors to 4 decimals (a third of the size, and no change to any decision), and
+    the event marks; a store written before marks existed reads as having none."""
+    vectors: dict[str, Any] = {k: {t: round(w, 4) for t, w in v.items()}
+                               for k, v in (("terms", article.terms), ("title", article.title),
+                                            ("names", article.names))}
+    return {**vectors, "marks": article.marks.to_dict()}
 
 
 def _article_view(member: Mapping[str, Any]) -> dict[str, Any]:
