@@ -12,17 +12,18 @@ Clustering is incremental, so a store can take one article at a time for years:
 - Each article also keeps its event marks (`Marks`): the weekdays, numbers and word 4-grams
   of its headline and lede. Events of one topic share words; reports of one event also
   name the same day and figures. On AllSides (dates removed) the marks are worth ~4 points
-  of B³ F1, most of it the weekday.
-- The pair score combines the three cosines and the marks, minus a share of each article's "background"
-  similarity (the mean of its best five scores so far): an article that resembles
+  of B³ F1, most of it the weekday. They count only between articles of one topic.
+- The pair score combines the three cosines and the marks, minus a share of each article's
+  "background" similarity (the mean of its best five scores so far): an article that resembles
   everything (one more COVID-19 update) needs more to join a story than one that resembles
   nothing. This is local scaling (CSLS, Conneau et al. 2018) applied to news; on AllSides it
   is worth ~3 points of B³ F1 over plain cosine.
-- An article joins the story it links to best (mean of its best `Settings.links` pair scores
-  with the story's articles), or starts a new one: there is no fixed number of stories, and a
-  story goes quiet once no article has come within `Settings.gap` of it.
-- A story that arrives later may take articles over: when the new article links to an
-  article better than that article's own story does, the article moves.
+- A new article is clustered together with the recent members of the stories it scores
+  best with (average linkage over the stored pair scores, `Settings.threshold`): it joins
+  one, starts one, or joins two that it bridges, and an early article that glued two
+  events together can be split off. There is no fixed number of stories, the result
+  depends little on arrival order, and a story goes quiet once no article has come within
+  `Settings.gap` of it.
 
 The weights and the threshold were fitted once on the development split of AllSides
 (`newsbrief eval stories`) and checked on BASIL, DUC and WikiRef; a hidden split scores them.
@@ -248,6 +249,11 @@ class StoryIndex(Protocol):
     def links(self, ids: Collection[int]) -> dict[int, dict[int, float]]:
         """The stored pair scores of these articles, both directions."""
 
+    def members(self, stories: Collection[int], time: float | None, window: float,
+                limit: int) -> dict[int, tuple[int, float]]:
+        """Up to `limit` articles of each story within `window` seconds of `time` (all
+        when `time` is None), the latest first: id → (story, background)."""
+
     def new_story(self) -> int:
         """A fresh story id."""
 
@@ -266,7 +272,7 @@ class MemoryIndex:
         self._df: Counter[str] = Counter()
         self._postings: defaultdict[str, list[int]] = defaultdict(list)
         self._links: defaultdict[int, dict[int, float]] = defaultdict(dict)
-        self._sizes: Counter[int] = Counter()
+        self._members: defaultdict[int, list[int]] = defaultdict(list)
         self._next_story = 0
 
     def count(self) -> int:
@@ -292,10 +298,24 @@ class MemoryIndex:
         return {i: self.articles[i] for i in ids}
 
     def sizes(self, stories: Collection[int]) -> dict[int, int]:
-        return {s: self._sizes[s] for s in stories}
+        return {s: len(self._members.get(s, ())) for s in stories}
 
     def links(self, ids: Collection[int]) -> dict[int, dict[int, float]]:
         return {i: self._links.get(i, {}) for i in ids}
+
+    def members(self, stories: Collection[int], time: float | None, window: float,
+                limit: int) -> dict[int, tuple[int, float]]:
+        out: dict[int, tuple[int, float]] = {}
+        for story in stories:
+            found = 0
+            for i in reversed(self._members.get(story, [])):  # the latest added first
+                t = self.articles[i].time
+                if time is None or t is None or abs(t - time) <= window:
+                    out[i] = (story, self.articles[i].background)
+                    found += 1
+                    if found == limit:
+                        break
+        return out
 
     def new_story(self) -> int:
         self._next_story += 1
@@ -306,7 +326,7 @@ class MemoryIndex:
         self.articles[article.id] = article
         for i, background in backgrounds.items():
             self.articles[i].background = background
-        self._sizes[article.story] += 1
+        self._members[article.story].append(article.id)
         for term in counts:
             self._df[term] += 1
             self._postings[term].append(article.id)
@@ -315,8 +335,8 @@ class MemoryIndex:
             self._links[other][article.id] = score
         for i, story in moves.items():
             moved = self.articles[i]
-            self._sizes[moved.story] -= 1
-            self._sizes[story] += 1
+            self._members[moved.story].remove(i)
+            self._members[story].append(i)
             moved.story = story
 
     def stories(self) -> dict[int, int]:
@@ -332,33 +352,38 @@ class Settings:
 
     Args:
         gap: seconds after its last article a story goes quiet and takes no more.
-        threshold: the least story score that joins an article to a story.
+        threshold: the least mean pair score between two groups of articles that makes
+            them one story (average linkage).
         weights: of the text, headline and names cosines in a pair score.
         marks: what the event marks add to a pair score: the weight of naming the same
             weekday (taken off when both name weekdays but none in common), of sharing a
             number, and of sharing phrases (up to three count).
         scale: the share of the two articles' background similarity taken off a pair score.
-        links: a story score is the mean of the article's best `links` pair scores with it
-            (fewer when the story is smaller): average linkage for a young story, the
-            closest few articles for a long one.
+        links: a story's score for a new article is the mean of the article's best
+            `links` pair scores with it (fewer when the story is smaller); it ranks the
+            stories to regroup.
+        regroup: the most stories (those the new article scores best with, above 0)
+            regrouped with it.
+        members: the most recent articles of each such story regrouped.
         query_terms: the article's rarest terms used to look up candidates.
         postings: the most articles read from one term's postings.
         candidates: the most candidate articles scored.
-        move_margin: how much better another story must be before an article moves.
         background_k: how many best pair scores make an article's background.
-        keep: the least raw pair score stored as a link (for backgrounds and moves).
+        keep: the least raw pair score stored as a link (for backgrounds and regrouping).
     """
 
     gap: float = 3 * 86400.0
-    threshold: float = 0.26
+    threshold: float = 0.12
     weights: tuple[float, float, float] = (1.0, 1.5, 0.5)
     marks: tuple[float, float, float] = (0.2, 0.1, 0.1)
+    topic: float = 0.1
     scale: float = 0.8
     links: int = 5
+    regroup: int = 5
+    members: int = 50
     query_terms: int = 8
     postings: int = 200
     candidates: int = 20
-    move_margin: float = 0.0
     background_k: int = 5
     keep: float = 0.05
 
@@ -406,19 +431,13 @@ class StoryClusterer:
         for i, score in pairs.items():
             by_story[near[i].story].append(score)
         sizes = index.sizes(by_story)
-        story, story_score = 0, 0.0
-        for sid, scores in by_story.items():
-            value = _linkage(scores, sizes.get(sid, len(scores)), s.links)
-            if value > story_score:
-                story, story_score = sid, value
-        if story_score < s.threshold:
-            story, story_score = index.new_story(), 0.0
-        me.story = story
-        moves = self._moves(me, pairs, near, stored, backgrounds)
+        scores = {sid: _linkage(v, sizes.get(sid, len(v)), s.links) for sid, v in by_story.items()}
+        best = sorted((sid for sid, v in scores.items() if v > 0), key=lambda k: -scores[k])
+        moves = self._regroup(me, raw, backgrounds, best[: s.regroup])
         links = {i: round(v, 4) for i, v in raw.items() if v >= s.keep}
         changed = {i: b for i, b in backgrounds.items() if b != near[i].background}
         index.save(me, feats.terms, links, changed, moves)
-        return Placement(article_id, story, story_score, moves)
+        return Placement(article_id, me.story, scores.get(me.story, 0.0), moves)
 
     def _background(self, scores: Iterable[float]) -> float:
         k = self.settings.background_k
@@ -436,34 +455,41 @@ class StoryClusterer:
         top = sorted(acc, key=lambda i: -acc[i])[: s.candidates]
         return self.index.load(top)
 
-    def _moves(self, me: Indexed, pairs: Mapping[int, float], near: Mapping[int, Indexed],
-               stored: Mapping[int, Mapping[int, float]],
-               backgrounds: Mapping[int, float]) -> dict[int, int]:
-        """Articles that link to the new article's story better than to their own."""
+    def _regroup(self, me: Indexed, raw: Mapping[int, float], backgrounds: Mapping[int, float],
+                 stories: Sequence[int]) -> dict[int, int]:
+        """Cluster the new article with the recent members of the stories it scores best
+        with (average linkage over the stored pair scores), set `me.story`, and return
+        the earlier articles whose story changed.
+
+        Regrouping a neighbourhood, not only placing the new article, lets a later article
+        join two halves of one event or split a story that an early article glued together,
+        so the stories depend far less on the order articles arrive in.
+        """
         s = self.settings
-        movers = [i for i, v in pairs.items() if v >= s.threshold and near[i].story != me.story]
-        if not movers:
-            return {}
-        others = {j for i in movers for j in stored[i]} - near.keys()
-        known = {**near, **self.index.load(others)}
-        sizes = self.index.sizes({me.story} | {near[i].story for i in movers})
+        members = self.index.members(stories, me.time, s.gap, s.members)
+        ids = [me.id, *members]
+        bg = np.array([me.background] + [backgrounds.get(i, b) for i, (_, b) in members.items()])
+        stored = self.index.links(members)
+        score = np.empty((len(ids), len(ids)))
+        for a, i in enumerate(ids):  # a missing link is a raw score of 0
+            row = raw if a == 0 else stored[i]
+            score[a] = [row.get(j, 0.0) for j in ids]
+        score[1:, 0] = score[0, 1:]
+        score -= s.scale * (bg[:, None] + bg[None, :]) / 2
+        previous = {i: story for i, (story, _) in members.items()}
         moves: dict[int, int] = {}
-        for i in movers:
-            mine, theirs = [pairs[i]], []
-            for j, raw in stored[i].items():
-                other = known.get(j)
-                if other is None:
-                    continue
-                score = raw - s.scale * (backgrounds[i] + other.background) / 2
-                if other.story == me.story:
-                    mine.append(score)
-                elif other.story == near[i].story:
-                    theirs.append(score)
-            here = _linkage(mine, sizes.get(me.story, 0) + 1, s.links)
-            own = sizes.get(near[i].story, 1) - 1
-            there = _linkage(theirs, own, s.links) if own else 0.0
-            if here >= s.threshold and here > there + s.move_margin:
-                moves[i] = me.story
+        taken: set[int] = set()
+        for group in sorted(_average_linkage(score, s.threshold), key=len, reverse=True):
+            votes = Counter(previous[ids[k]] for k in group if k)
+            story = next((st for st, _ in votes.most_common() if st not in taken), None)
+            if story is None:
+                story = self.index.new_story()
+            taken.add(story)
+            for k in group:
+                if k == 0:
+                    me.story = story
+                elif previous[ids[k]] != story:
+                    moves[ids[k]] = story
         return moves
 
 
@@ -472,13 +498,36 @@ def similarity(a: Indexed, b: Indexed, settings: Settings | None = None) -> floa
     s = settings or Settings()
     wt, wh, wn = s.weights
     wd, wnum, wp = s.marks
-    score = wt * _cos(a.terms, b.terms) + wh * _cos(a.title, b.title) + wn * _cos(a.names, b.names)
+    text = _cos(a.terms, b.terms)
+    score = wt * text + wh * _cos(a.title, b.title) + wn * _cos(a.names, b.names)
+    if text < s.topic:  # marks tell events of one topic apart, not topics
+        return score
     x, y = a.marks, b.marks
     if x.days and y.days:
         score += wd if x.days & y.days else -wd
     if x.numbers & y.numbers:
         score += wnum
     return score + wp * min(len(x.phrases & y.phrases), 3) / 3
+
+
+def _average_linkage(score: np.ndarray, cut: float) -> list[list[int]]:
+    """Groups of row indices of a symmetric score matrix, merged while the mean score
+    between two groups is at least `cut` (UPGMA on similarities)."""
+    n = len(score)
+    mean = score.astype(float)
+    np.fill_diagonal(mean, -np.inf)
+    groups: dict[int, list[int]] = {k: [k] for k in range(n)}
+    while len(groups) > 1:
+        a, b = divmod(int(np.argmax(mean)), n)
+        if mean[a, b] < cut:
+            break
+        na, nb = len(groups[a]), len(groups[b])
+        merged = (na * mean[a] + nb * mean[b]) / (na + nb)
+        mean[a], mean[:, a] = merged, merged
+        mean[a, a] = -np.inf
+        mean[b], mean[:, b] = -np.inf, -np.inf
+        groups[a] += groups.pop(b)
+    return list(groups.values())
 
 
 def _linkage(scores: list[float], size: int, links: int) -> float:

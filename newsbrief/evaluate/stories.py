@@ -9,16 +9,20 @@ Data sets (`data/<name>/SOURCE.md` says where each comes from):
 
 Systems, all fed title + text (no brief, so clustering is measured alone):
 - newsbrief: `stories.StoryClusterer` over a `MemoryIndex`, one article at a time in
-  publication order (undated sets: a fixed pseudo-random order, by a hash of the id).
+  publication order. An undated set has no order, and an incremental clusterer's result
+  depends on it, so its scores are the mean over `ORDERS` pseudo-random orders (hashes of
+  the ids with different salts; the first is the order `load` returns).
 - single-pass TF-IDF: each article joins the most similar story centroid (cosine ≥ 0.3)
-  or starts a new story (Allan et al. 1998, the classic TDT baseline).
+  or starts a new story (Allan et al. 1998, the classic TDT baseline); same orders.
 - agglomerative TF-IDF: average-linkage over all pairs at cosine distance 0.8, which sees
   the whole set at once (the offline upper reference).
 Both baselines use scikit-learn's TfidfVectorizer (English stop words, sublinear TF); their
 thresholds were chosen once for the best B³ F1 on allsides-neus dev, which favours them.
 
 Metrics: B³ precision, recall and F1 (Bagga & Baldwin 1998, averaged over articles) and
-pairwise F1; `articles_per_second` for newsbrief counts features and clustering together.
+pairwise F1. For newsbrief, `articles_per_second` is clustering alone (what `Store.add`
+does once the brief and its features exist) and `features_per_second` the features from
+title and text.
 
 Example:
     python -m newsbrief.evaluate.stories
@@ -39,10 +43,11 @@ from pathlib import Path
 from typing import Any
 
 from ..datasets import default_data_dir
-from ..stories import MemoryIndex, StoryClusterer, features, timestamp
+from ..stories import Features, MemoryIndex, StoryClusterer, features, timestamp
 
 DATASETS = ("allsides-neus", "basil", "duc-2006-2007", "wikiref220")
 SINGLE_PASS = 0.3
+ORDERS = 5
 AGGLOMERATIVE = 0.8
 
 
@@ -104,17 +109,35 @@ def pairwise_f1(pred: Sequence[object], gold: Sequence[object]) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def newsbrief(docs: list[Doc]) -> tuple[list[int], float]:
-    """Story ids in input order, and the seconds spent (features and clustering)."""
-    start = time.perf_counter()
+def orders(docs: list[Doc], count: int = ORDERS) -> list[list[int]]:
+    """The stream orders a set is scored in: the one `load` gives for a dated set, `count`
+    pseudo-random ones for an undated set."""
+    identity = list(range(len(docs)))
+    if all(d.date for d in docs):
+        return [identity]
+    return [identity] + [sorted(identity, key=lambda i: hashlib.sha1(
+        f"{salt}:{docs[i].id}".encode()).hexdigest()) for salt in range(1, count)]
+
+
+def newsbrief(docs: list[Doc], order: Sequence[int],
+              feats: Sequence[Features]) -> tuple[list[int], float]:
+    """Story ids in input order, and the seconds clustering took."""
     index = MemoryIndex()
     clusterer = StoryClusterer(index)
-    for i, doc in enumerate(docs):
-        when = timestamp(doc.date) if doc.date else None
-        clusterer.add(i, features(doc.title, doc.text, time=when))
+    start = time.perf_counter()
+    for i in order:
+        clusterer.add(i, feats[i])
     seconds = time.perf_counter() - start
     stories = index.stories()
     return [stories[i] for i in range(len(docs))], seconds
+
+
+def doc_features(docs: list[Doc]) -> tuple[list[Features], float]:
+    """Clustering features of each article, and the seconds they took."""
+    start = time.perf_counter()
+    feats = [features(d.title, d.text, time=timestamp(d.date) if d.date else None)
+             for d in docs]
+    return feats, time.perf_counter() - start
 
 
 def _tfidf(docs: list[Doc]) -> Any:
@@ -124,25 +147,33 @@ def _tfidf(docs: list[Doc]) -> Any:
         [f"{d.title}\n{d.text}" for d in docs])
 
 
-def single_pass(docs: list[Doc], threshold: float = SINGLE_PASS) -> list[int]:
-    """Each article joins the closest story centroid above `threshold`, or starts one."""
+def single_pass(docs: list[Doc], order: Sequence[int],
+                threshold: float = SINGLE_PASS) -> list[int]:
+    """Each article joins the closest story centroid above `threshold`, or starts one.
+
+    A centroid is the sum of its members' vectors, so its dot product with an article is
+    a sum over the Gram matrix: one column added per step, not a matrix rebuilt.
+    """
     import numpy as np
 
     matrix = _tfidf(docs)
-    centroids: list[Any] = []
-    labels: list[int] = []
-    for i in range(matrix.shape[0]):
-        vec = matrix[i].toarray().ravel()
-        if centroids:
-            stacked = np.vstack(centroids)
-            scores = stacked @ vec / np.maximum(np.linalg.norm(stacked, axis=1), 1e-12)
+    gram = (matrix @ matrix.T).toarray()
+    dots = np.zeros((len(docs), len(docs)))  # article × story: dot with the story's sum
+    norms: list[float] = []  # squared norm of each story's sum
+    labels = [0] * len(docs)
+    for i in order:
+        best = -1
+        if norms:
+            scores = dots[i, :len(norms)] / np.sqrt(np.maximum(norms, 1e-24))
             best = int(scores.argmax())
-            if scores[best] >= threshold:
-                centroids[best] = centroids[best] + vec
-                labels.append(best)
-                continue
-        centroids.append(vec)
-        labels.append(len(centroids) - 1)
+            if scores[best] < threshold:
+                best = -1
+        if best < 0:
+            best = len(norms)
+            norms.append(0.0)
+        norms[best] += 2 * dots[i, best] + gram[i, i]
+        dots[:, best] += gram[:, i]
+        labels[i] = best
     return labels
 
 
@@ -174,32 +205,45 @@ def run(data_dir: Path, limit: int | None = None) -> list[dict]:
             continue
         docs = load(data_dir, name, limit)
         gold = [d.cluster for d in docs]
-        ours, seconds = newsbrief(docs)
-        systems = {"newsbrief": ours, "single-pass TF-IDF": single_pass(docs),
-                   "agglomerative TF-IDF": agglomerative(docs)}
-        for system, pred in systems.items():
-            precision, recall, f1 = b_cubed(pred, gold)
-            scores = {"b3_precision": precision, "b3_recall": recall, "b3_f1": f1,
-                      "pairwise_f1": pairwise_f1(pred, gold)}
+        feats, feature_seconds = doc_features(docs)
+        streams = orders(docs)
+        ours = [newsbrief(docs, order, feats) for order in streams]
+        systems = {"newsbrief": [pred for pred, _ in ours],
+                   "single-pass TF-IDF": [single_pass(docs, order) for order in streams],
+                   "agglomerative TF-IDF": [agglomerative(docs)]}
+        for system, preds in systems.items():
+            scores = _mean([_scores(pred, gold) for pred in preds])
             if system == "newsbrief":
-                scores["articles_per_second"] = len(docs) / seconds
+                scores["articles_per_second"] = len(docs) * len(ours) / sum(t for _, t in ours)
+                scores["features_per_second"] = len(docs) / feature_seconds
             rows += [{"task": "stories", "dataset": name, "system": system, "metric": metric,
                       "value": round(value, 4), "n": len(docs)}
                      for metric, value in scores.items()]
     return rows
 
 
+def _scores(pred: Sequence[object], gold: Sequence[object]) -> dict[str, float]:
+    precision, recall, f1 = b_cubed(pred, gold)
+    return {"b3_precision": precision, "b3_recall": recall, "b3_f1": f1,
+            "pairwise_f1": pairwise_f1(pred, gold)}
+
+
+def _mean(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {k: sum(r[k] for r in runs) / len(runs) for k in runs[0]}
+
+
 def _table(rows: list[dict]) -> str:
-    metrics = ["b3_precision", "b3_recall", "b3_f1", "pairwise_f1", "articles_per_second"]
+    metrics = ["b3_precision", "b3_recall", "b3_f1", "pairwise_f1", "articles_per_second",
+               "features_per_second"]
     cells: defaultdict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     sizes: dict[str, int] = {}
     for r in rows:
         cells[(r["dataset"], r["system"])][r["metric"]] = r["value"]
         sizes[r["dataset"]] = r["n"]
-    lines = ["| data set | n | system | B³ P | B³ R | B³ F1 | pairwise F1 | articles/s |",
-             "|---|---:|---|---:|---:|---:|---:|---:|"]
+    lines = ["| data set | n | system | B³ P | B³ R | B³ F1 | pairwise F1 | clustering articles/s "
+             "| features articles/s |", "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
     for (dataset, system), values in cells.items():
-        shown = [f"{values[m]:.3f}" if m in values and m != "articles_per_second"
+        shown = [f"{values[m]:.3f}" if m in values and not m.endswith("per_second")
                  else f"{values[m]:,.0f}" if m in values else "" for m in metrics]
         lines.append(f"| {dataset} | {sizes[dataset]} | {system} | " + " | ".join(shown) + " |")
     return "\n".join(lines)

@@ -57,7 +57,7 @@ class Added:
     status: Status
     brief_id: str
     headline: str | None = None
-    moved: int = 0  # earlier articles that moved into this article's story
+    moved: int = 0  # earlier articles whose story changed because of this one
 
     def to_dict(self) -> dict[str, Any]:
         return {"article": self.article, "story": self.story, "status": self.status,
@@ -538,6 +538,17 @@ class _SqliteIndex:
                     f"UNION ALL SELECT b, a, score FROM links WHERE b IN ({marks})",
                     (*chunk, *chunk)):
                 out[a][b] = score
+        return out
+
+    def members(self, story_ids: Collection[int], time: float | None, window: float,
+                limit: int) -> dict[int, tuple[int, float]]:
+        out: dict[int, tuple[int, float]] = {}
+        low, high = (-math.inf, math.inf) if time is None else (time - window, time + window)
+        for story in story_ids:  # a few stories, each an index range scan
+            for i, background in self.db.execute(
+                    "SELECT id, background FROM articles WHERE story_id = ? AND time BETWEEN ? "
+                    "AND ? ORDER BY time DESC LIMIT ?", (story, low, high, limit)):
+                out[i] = (story, background)
         return out
 
     def new_story(self) -> int:
