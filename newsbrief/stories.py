@@ -36,6 +36,7 @@ datasketch's in-memory `MinHashLSH`, which would have to be rebuilt on every ope
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import re
@@ -270,7 +271,8 @@ class MemoryIndex:
     def __init__(self) -> None:
         self.articles: dict[int, Indexed] = {}
         self._df: Counter[str] = Counter()
-        self._postings: defaultdict[str, list[int]] = defaultdict(list)
+        self._postings: defaultdict[str, list[int]] = defaultdict(list)  # in order added
+        self._timed: defaultdict[str, list[tuple[float, int]]] = defaultdict(list)  # by time
         self._links: defaultdict[int, dict[int, float]] = defaultdict(dict)
         self._members: defaultdict[int, list[int]] = defaultdict(list)
         self._next_story = 0
@@ -282,17 +284,15 @@ class MemoryIndex:
         return {t: self._df[t] for t in terms}
 
     def recent(self, term: str, time: float | None, window: float, limit: int) -> list[int]:
-        postings = self._postings.get(term, [])
         if time is None:
-            return postings[:-limit - 1:-1]  # the newest added first
-        out: list[int] = []
-        for i in reversed(postings):
-            t = self.articles[i].time
-            if time is None or t is None or abs(t - time) <= window:
-                out.append(i)
-                if len(out) >= limit:
-                    break
-        return out
+            return self._postings.get(term, [])[:-limit - 1:-1]  # the newest added first
+        # As the store does: up to `limit` on each side of `time`, then the closest.
+        timed = self._timed.get(term, [])
+        low = bisect.bisect_left(timed, (time - window, -math.inf))
+        mid = bisect.bisect_right(timed, (time, math.inf))
+        high = bisect.bisect_right(timed, (time + window, math.inf))
+        near = timed[max(low, mid - limit):mid] + timed[mid:min(high, mid + limit)]
+        return [i for _, i in sorted(near, key=lambda p: abs(p[0] - time))[:limit]]
 
     def load(self, ids: Collection[int]) -> dict[int, Indexed]:
         return {i: self.articles[i] for i in ids}
@@ -330,6 +330,8 @@ class MemoryIndex:
         for term in counts:
             self._df[term] += 1
             self._postings[term].append(article.id)
+            if article.time is not None:
+                bisect.insort(self._timed[term], (article.time, article.id))
         for other, score in links.items():
             self._links[article.id][other] = score
             self._links[other][article.id] = score
