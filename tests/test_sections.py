@@ -297,3 +297,18 @@ def test_sections_a_long_subheading_is_not_taken_as_the_takeaway() -> None:
     assert len(first.takeaway.text.split()) <= MAX_TAKEAWAY_WORDS
     assert_faithful(article, first.takeaway)
     assert question in article.text  # the heading stays in the article
+
+
+def test_sentences_split_where_punkt_misses_a_break() -> None:
+    text = ("The escort was found strangled last month. Vanessa Santillan's body was found "
+            "in Hammersmith. It rained in St. Louis at 5 p.m. Monday, and the U.S. Senate "
+            "met at approx. Five o'clock.")
+    article = build(text)
+    sentences = split_sentences(article)
+    assert [s.text for s in sentences] == [
+        "The escort was found strangled last month.",
+        "Vanessa Santillan's body was found in Hammersmith.",
+        "It rained in St. Louis at 5 p.m. Monday, and the U.S. Senate met at approx. "
+        "Five o'clock.",
+    ]
+    assert all(article.text[s.span.start:s.span.end] == s.text for s in sentences)
