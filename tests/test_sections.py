@@ -309,6 +309,6 @@ def test_sentences_split_where_punkt_misses_a_break() -> None:
         "The escort was found strangled last month.",
         "Vanessa Santillan's body was found in Hammersmith.",
         ("It rained in St. Louis at 5 p.m. Monday, and the U.S. Senate met at approx. "
-        "Five o'clock."),
+         "Five o'clock."),
     ]
     assert all(article.text[s.span.start:s.span.end] == s.text for s in sentences)

@@ -219,13 +219,13 @@ def test_stories_event_marks_tell_events_of_one_topic_apart() -> None:
     clusterer = StoryClusterer(index)
     monday = ("Pelosi unveils bill for Jan. 6 select committee",
               ("House Speaker Nancy Pelosi on Monday introduced a bill to create a select "
-              "committee with subpoena power; it would have 13 members."))
+               "committee with subpoena power; it would have 13 members."))
     same_day = ("House to vote on Jan. 6 committee bill",
                 ("Speaker Nancy Pelosi released legislation on Monday: a select committee with "
-                "subpoena power, with 13 members."))
+                 "subpoena power, with 13 members."))
     thursday = ("Pelosi to name a Republican to Jan. 6 committee",
                 ("Speaker Nancy Pelosi said on Thursday she would name a Republican to the "
-                "select committee before its first hearing."))
+                 "select committee before its first hearing."))
     for i, (title, text) in enumerate((monday, same_day, thursday)):
         clusterer.add(i, features(title, text))
     a, b, c = (index.articles[i] for i in range(3))

@@ -241,7 +241,7 @@ def _table(rows: list[dict]) -> str:
         cells[(r["dataset"], r["system"])][r["metric"]] = r["value"]
         sizes[r["dataset"]] = r["n"]
     lines = [("| data set | n | system | B³ P | B³ R | B³ F1 | pairwise F1 | clustering articles/s "
-             "| features articles/s |"), "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
+              "| features articles/s |"), "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
     for (dataset, system), values in cells.items():
         shown = [f"{values[m]:.3f}" if m in values and not m.endswith("per_second")
                  else f"{values[m]:,.0f}" if m in values else "" for m in metrics]
