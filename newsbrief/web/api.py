@@ -139,7 +139,7 @@ class Added(BaseModel):
     status: str = Field(description="new, version (a copy or update) or known.")
     brief_id: str
     headline: str | None
-    moved: int
+    moved: int = Field(description="Earlier articles whose story changed because of this one.")
     url: str = Field(description="The article's page in the reader.")
 
 
