@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import DATA, need
 from test_feeds import newsbrief_cmd  # noqa: F401  (the fixture: the installed script)
@@ -17,6 +18,7 @@ from newsbrief.stories import (
     MemoryIndex,
     Settings,
     StoryClusterer,
+    _average_linkage,
     features,
     marks,
     merge_timeline,
@@ -236,6 +238,18 @@ def test_stories_event_marks_tell_events_of_one_topic_apart() -> None:
     blind = Settings(marks=(0.0, 0.0, 0.0))
     assert similarity(a, b) - similarity(a, b, blind) > 0.3  # same day, number, phrase
     assert similarity(a, c) < similarity(a, c, blind)  # another day
+
+
+def test_stories_regrouping_is_average_linkage() -> None:
+    # 0-1 and 2-3 are close; 1-2 is close too, but the mean across the pairs is not.
+    score = np.array([[0.0, 0.9, 0.0, -0.2],
+                      [0.9, 0.0, 0.5, 0.0],
+                      [0.0, 0.5, 0.0, 0.8],
+                      [-0.2, 0.0, 0.8, 0.0]])
+    groups = sorted(sorted(g) for g in _average_linkage(score, 0.12))
+    assert groups == [[0, 1], [2, 3]]  # single linkage would chain all four through 1-2
+    assert sorted(sorted(g) for g in _average_linkage(score, 0.07)) == [[0, 1, 2, 3]]
+    assert sorted(sorted(g) for g in _average_linkage(score, 0.95)) == [[0], [1], [2], [3]]
 
 
 def test_stories_minhash_resemblance() -> None:
