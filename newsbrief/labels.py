@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Final
 
 from .errors import MissingDependency
 from .records import Article, Lede, Section, Sentence, Snippet, Span
@@ -258,7 +259,15 @@ _PERSONAL_START = _wordset("i we you i'm we're you're my our your")
 # booleans, but never an instance of a class; tracked, the tokens of a long article made every
 # full collection slower and more frequent (the sections stage grew faster than its input).
 Token = tuple[str, int, int, str, str, bool, bool, bool]
-TEXT, START, END, LOWER, KEY, IS_WORD, IS_NAME, INITIAL = range(8)
+# The indices, as constants a type checker reads as literals: `tok[LOWER]` is a `str`.
+TEXT: Final = 0
+START: Final = 1
+END: Final = 2
+LOWER: Final = 3
+KEY: Final = 4
+IS_WORD: Final = 5
+IS_NAME: Final = 6
+INITIAL: Final = 7
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
@@ -680,10 +689,12 @@ def _main_verb(toks: Sequence[Token]) -> int | None:
                 and nxt[LOWER] not in _COORDINATORS):
             return i
     first = next((i for i, t in enumerate(toks) if t[IS_WORD]), None)
-    nxt = toks[first + 1] if first is not None and first + 1 < len(toks) else None
-    if nxt is not None and not toks[first][IS_NAME] and "verb" in word_classes(
-        toks[first][LOWER]
-    ) and not toks[first][LOWER].endswith(("ing", "ed", "s")) and not nxt[TEXT][:1].isupper():
+    if first is None or first + 1 >= len(toks):
+        return None
+    word = toks[first]
+    if not word[IS_NAME] and "verb" in word_classes(word[LOWER]) and not word[LOWER].endswith(
+        ("ing", "ed", "s")
+    ) and not toks[first + 1][TEXT][:1].isupper():
         return first  # not "Portion Fix Containers: ..."
     return None
 

@@ -203,7 +203,7 @@ def _choose(gaps: np.ndarray, words: np.ndarray, count: int) -> list[int]:
     starts = sorted(int(g) + 1 for g in order)  # a boundary before paragraph `start`
 
     def uneven(a: int, b: int) -> float:
-        return BALANCE * ((words[b] - words[a] - ideal) / ideal) ** 2
+        return float(BALANCE * ((words[b] - words[a] - ideal) / ideal) ** 2)
 
     need = count - 1
     if len(starts) < need:

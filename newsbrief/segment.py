@@ -98,9 +98,9 @@ def make_source_segmenter() -> Segmenter:
         paras = list(article.paragraphs)
         first_mark = next((i for i, p in enumerate(paras) if p.kind != "paragraph"), None)
         if first_mark is None:
-            body = [p for p in paras if p.kind == "paragraph"]
-            rest = _section(article, None, None, body[1:])
-            return _lede(article, body[:1]), (rest,) if rest else ()
+            plain = [p for p in paras if p.kind == "paragraph"]
+            tail = _section(article, None, None, plain[1:])
+            return _lede(article, plain[:1]), (tail,) if tail else ()
         if first_mark > 0:
             lede_paras, rest = paras[:first_mark], paras[first_mark:]
         else:  # a page that opens on a subheading: its first paragraph is the lede

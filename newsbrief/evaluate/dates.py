@@ -243,7 +243,7 @@ def score(
     return rows, timings
 
 
-def run(data_dir: Path, limit: int | None = None, *, split: str | None = None) -> list[dict]:
+def run(data_dir: Path, limit: int | None = None, *, split: str | None = None) -> list[dict[str, Any]]:
     """Score newsbrief and dateparser on one split of TempEval-3.
 
     Args:

@@ -67,8 +67,8 @@ META_METRICS = ("title_accuracy", "date_accuracy", "author_accuracy")
 # trafilatura's canonical evaluation settings (its tests/eval_common.py EXTRACT_OPTS): the
 # published trafilatura-eval numbers were made with them. On the benchmark, the benchmark's own
 # runner calls `extract(html, include_comments=False)`, which is the same.
-_TRAFILATURA_OPTS = {"include_comments": False, "include_tables": True,
-                     "include_formatting": False}
+_TRAFILATURA_OPTS: dict[str, Any] = {"include_comments": False, "include_tables": True,
+                                     "include_formatting": False}
 # A shipped output's file name, where it differs from the name its published row uses.
 _SHIPPED_ALIASES = {"newspaper": "newspaper4k"}
 _TOKEN = re.compile(r"\w+")
@@ -256,7 +256,8 @@ def _trafilatura_meta(html: bytes, url: str | None) -> Output:
     import trafilatura
 
     text = trafilatura.extract(html, url=url, **_TRAFILATURA_OPTS) or ""
-    meta = trafilatura.extract_metadata(html, default_url=url)
+    # its annotation says `str`, but it parses bytes as `extract` does
+    meta = trafilatura.extract_metadata(html, default_url=url)  # type: ignore[arg-type]
     if meta is None:
         return Output(text)
     return Output(text, meta.title, meta.date, meta.author)

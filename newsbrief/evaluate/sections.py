@@ -90,7 +90,8 @@ def _marks(boundaries: Sequence[int], n: int) -> list[int]:
 
 def fixed_length(words: Sequence[int], segments: int) -> list[int]:
     """Boundaries of `segments` segments of about equal words, snapped to paragraphs."""
-    total, out, run = sum(words), [], 0
+    out: list[int] = []
+    total, run = sum(words), 0
     for i, w in enumerate(words[:-1]):
         run += w
         if len(out) < segments - 1 and run >= total * (len(out) + 1) / segments:

@@ -189,7 +189,7 @@ def agglomerative(docs: list[Doc], threshold: float = AGGLOMERATIVE) -> list[int
         linkage="average").fit_predict(distances))
 
 
-def run(data_dir: Path, limit: int | None = None) -> list[dict]:
+def run(data_dir: Path, limit: int | None = None) -> list[dict[str, Any]]:
     """Score every system on every data set found under `data_dir`.
 
     Args:
@@ -199,7 +199,7 @@ def run(data_dir: Path, limit: int | None = None) -> list[dict]:
     Returns:
         Rows `{"task": "stories", "dataset", "system", "metric", "value", "n"}`.
     """
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     for name in DATASETS:
         if not (data_dir / name).is_dir():
             continue
@@ -232,7 +232,7 @@ def _mean(runs: list[dict[str, float]]) -> dict[str, float]:
     return {k: sum(r[k] for r in runs) / len(runs) for k in runs[0]}
 
 
-def _table(rows: list[dict]) -> str:
+def _table(rows: list[dict[str, Any]]) -> str:
     metrics = ["b3_precision", "b3_recall", "b3_f1", "pairwise_f1", "articles_per_second",
                "features_per_second"]
     cells: defaultdict[tuple[str, str], dict[str, float]] = defaultdict(dict)

@@ -27,7 +27,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Literal, TypeAlias
 
 from ..records import Span
 
@@ -421,17 +421,21 @@ _UNIT_KINDS = ("unit", "period", "day", "quarter", "century")
 _REACH_BEFORE, _REACH_AFTER = 40, 24
 
 
+# A character → the trie of the words' rest; the key "" marks the end of a word.
+_Trie: TypeAlias = dict[str, "_Trie"]
+
+
 def _alternation(words: list[str]) -> str:
     """A regex alternation of `words` shaped as a trie: sre tries a flat alternation of 120
     words one by one at every word start, which is ten times slower."""
-    tree: dict[str, dict] = {}
+    tree: _Trie = {}
     for word in words:
         node = tree
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}
 
-    def emit(node: dict[str, dict]) -> str:
+    def emit(node: _Trie) -> str:
         branches = [re.escape(c) + emit(child) for c, child in sorted(node.items()) if c]
         if not branches:
             return ""

@@ -342,8 +342,7 @@ def _dateparser_fallback(text: str, relative_to: datetime | None) -> datetime | 
     if relative_to is not None:
         settings["RELATIVE_BASE"] = relative_to
     try:
-        # dateparser's settings argument is an untyped dict in its stubs
-        return dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
+        return dateparser.parse(text, languages=["en"], settings=settings)
     except Exception as exc:  # noqa: BLE001  (it raises assorted errors on odd input; junk is not a date)
         logger.debug("dateparser gave up on %r (%s)", text[:80], exc)
         return None

@@ -34,10 +34,13 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta, timezone
+from typing import Any, cast
 from urllib.parse import urlparse
 
 import trafilatura
 from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from ..records import Block, BlockKind, ParsedPage
@@ -82,10 +85,10 @@ def read_html(page: str | bytes, *, url: str | None = None) -> ParsedPage:
     if tree is None:
         return ParsedPage(blocks=(), url=url)
     hints = _hints(tree, url)
-    doc = trafilatura.bare_extraction(
+    doc = cast(Document | None, trafilatura.bare_extraction(  # a dict only with `as_dict`
         tree, url=url, with_metadata=True, output_format="python", include_comments=False,
         include_links=True,  # links mark related-story lists and cross-links as furniture
-    )
+    ))
     if doc is None or doc.body is None:
         return ParsedPage(blocks=(), url=url)
     sites = _sites(doc.sitename, hints.site_name, doc.hostname, urlparse(url or "").hostname)
@@ -112,7 +115,7 @@ def read_html(page: str | bytes, *, url: str | None = None) -> ParsedPage:
 
 # --- what the page says about itself ---------------------------------------------------------
 
-def _hints(tree: etree._Element, url: str | None = None) -> _Hints:
+def _hints(tree: HtmlElement, url: str | None = None) -> _Hints:
     headline = body = None
     authors: list[str] = []
     json_ld = _json_ld(tree)
@@ -138,7 +141,7 @@ def _hints(tree: etree._Element, url: str | None = None) -> _Hints:
     )
 
 
-def _json_ld(tree: etree._Element) -> list[object]:
+def _json_ld(tree: HtmlElement) -> list[object]:
     """The page's JSON-LD blocks, parsed once; a malformed block is skipped."""
     blocks: list[object] = []
     for script in _JSON_LD(tree):
@@ -149,7 +152,7 @@ def _json_ld(tree: etree._Element) -> list[object]:
     return blocks
 
 
-def _json_ld_articles(blocks: Sequence[object], *, nested: bool = True) -> Iterator[dict]:
+def _json_ld_articles(blocks: Sequence[object], *, nested: bool = True) -> Iterator[dict[str, Any]]:
     """JSON-LD objects that describe an article (or the page), outermost first; with
     `nested=False` only those the page describes itself by (top level, `@graph`,
     `mainEntity`), not the reviews of a recipe or the articles a page lists."""
@@ -213,7 +216,7 @@ def _names_site(text: str, sites: set[str]) -> bool:
     return _site_key(text) in sites
 
 
-def _meta(tree: etree._Element) -> dict[str, str]:
+def _meta(tree: HtmlElement) -> dict[str, str]:
     """The page's meta tags, `{name, property or itemprop: content}` (the first of each)."""
     found: dict[str, str] = {}
     for element in _META(tree):
@@ -310,21 +313,21 @@ _HIDDEN_CLASSES = frozenset({"hidden", "hide", "d-none", "sr-only", "screen-read
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
-def _hidden(element: etree._Element) -> bool:
+def _hidden(element: HtmlElement) -> bool:
     classes = (element.get("class") or "").casefold().split()
     return (any(c in _HIDDEN_CLASSES for c in classes)
             or bool(_HIDDEN_STYLE.search(element.get("style") or "")))
 
 
-def _page_text(tree: etree._Element) -> list[tuple[etree._Element, str]]:
+def _page_text(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
     """The page's shown text in reading order: (element, text) for each text and tail, and
     (element, "") when an element starts, so that elements can be found in the sequence."""
-    pieces: list[tuple[etree._Element, str]] = []
+    pieces: list[tuple[HtmlElement, str]] = []
     walker = etree.iterwalk(tree, events=("start", "end"))
     for event, element in walker:
         if not isinstance(element.tag, str):
-            if event == "end" and element.tail:
-                pieces.append((element.getparent(), element.tail))
+            if event == "end" and element.tail and (parent := element.getparent()) is not None:
+                pieces.append((parent, element.tail))
             continue
         if event == "start":
             if (element.tag in _UNSEEN or element.get("hidden") is not None or _hidden(element)
@@ -346,7 +349,7 @@ _UPDATED_CLASS = re.compile(r"modif|last-?updat|updated-?(?:date|time|at|on)|akt
                             re.IGNORECASE)
 
 
-def _shown_dates(tree: etree._Element, headline: str | None, first: str | None,
+def _shown_dates(tree: HtmlElement, headline: str | None, first: str | None,
                  last: str | None = None, day_first: bool | None = None) -> list[_Dated]:
     """The dates a reader sees around the article, in the order they are trusted.
 
@@ -387,8 +390,8 @@ def _shown_dates(tree: etree._Element, headline: str | None, first: str | None,
     if b is not None and (e := _body_start(pieces, last, b)) is not None:
         start = e
         block = pieces[e][0]
-        while block.getparent() is not None and block.tag not in _PROSE_TAGS | {"div"}:
-            block = block.getparent()
+        while (parent := block.getparent()) is not None and block.tag not in _PROSE_TAGS | {"div"}:
+            block = parent
         inside = {id(x) for x in block.iter()}
         while e + 1 < len(pieces) and id(pieces[e + 1][0]) in inside:
             e += 1
@@ -405,13 +408,13 @@ def _shown_dates(tree: etree._Element, headline: str | None, first: str | None,
 _MACHINE_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
 
 
-def _dates_in(pieces: list[tuple[etree._Element, str]], start: int, end: int,
+def _dates_in(pieces: list[tuple[HtmlElement, str]], start: int, end: int,
               day_first: bool | None) -> list[_Dated]:
     """The datelines among `pieces[start:end]`, each with whether it is labelled an update."""
     found: list[_Dated] = []
     context = ""
     at = 0
-    read_time: etree._Element | None = None  # a <time> read from its datetime attribute
+    read_time: HtmlElement | None = None  # a <time> read from its datetime attribute
     for element, text in pieces[start:end]:
         if not text:
             if element.tag == "time" and (value := element.get("datetime")):
@@ -445,7 +448,7 @@ def _dates_in(pieces: list[tuple[etree._Element, str]], start: int, end: int,
 _PROSE_TAGS = frozenset({"p", "li", "blockquote", "figcaption", "dd", "td"})
 
 
-def _in_prose(element: etree._Element) -> bool:
+def _in_prose(element: HtmlElement | None) -> bool:
     """Whether `element` is (in) a paragraph of prose, or in a caption."""
     for _ in range(4):
         if element is None:
@@ -458,17 +461,17 @@ def _in_prose(element: etree._Element) -> bool:
     return False
 
 
-def _is_updated(element: etree._Element, label: str) -> bool:
+def _is_updated(element: HtmlElement, label: str) -> bool:
     """Whether a shown date is labelled as a last update ("Aktualisiert:", class "modified")."""
     if _UPDATED.search(label) and not _PUBLISHED_LABEL.search(label):
         return True
+    parent = element.getparent()
     classes = " ".join(filter(None, (element.get("class"), element.get("itemprop"),
-                                    (element.getparent() if element.getparent() is not None
-                                     else element).get("class"))))
+                                    (element if parent is None else parent).get("class"))))
     return bool(_UPDATED_CLASS.search(classes)) or "dateModified" in classes
 
 
-def _back(pieces: list[tuple[etree._Element, str]], index: int, chars: int) -> int:
+def _back(pieces: list[tuple[HtmlElement, str]], index: int, chars: int) -> int:
     """The index `chars` characters of text before `index`."""
     size = 0
     while index > 0 and size < chars:
@@ -477,12 +480,12 @@ def _back(pieces: list[tuple[etree._Element, str]], index: int, chars: int) -> i
     return index
 
 
-def _headline_elements(tree: etree._Element, headline: str | None) -> list[etree._Element]:
+def _headline_elements(tree: HtmlElement, headline: str | None) -> list[HtmlElement]:
     """The headings that may show the headline, best first: the `<h1>`-`<h3>` with its text,
     those with its text before the site's name ("Headline | Site"), then the first `<h1>`."""
     headings = sorted(_HEADINGS(tree), key=lambda e: e.tag)  # stable: h1s first, in order
     texts = [_clean(e.text_content()).casefold() for e in headings]
-    found: list[etree._Element] = []
+    found: list[HtmlElement] = []
     if headline:
         key = headline.casefold()
         found += [e for e, text in zip(headings, texts, strict=True) if text == key]
@@ -491,7 +494,7 @@ def _headline_elements(tree: etree._Element, headline: str | None) -> list[etree
     return found + [e for e in headings[:1] if e.tag == "h1"]
 
 
-def _block_end(pieces: list[tuple[etree._Element, str]], start: int, text: str | None) -> int:
+def _block_end(pieces: list[tuple[HtmlElement, str]], start: int, text: str | None) -> int:
     """The index after the pieces, from `start` on, that hold a block's `text`."""
     size, end, total = 0, start, min(len(text or ""), _AFTER_HEADLINE)
     while end < len(pieces) and (end == start or size < total):
@@ -500,7 +503,7 @@ def _block_end(pieces: list[tuple[etree._Element, str]], start: int, text: str |
     return end
 
 
-def _body_start(pieces: list[tuple[etree._Element, str]], first: str | None,
+def _body_start(pieces: list[tuple[HtmlElement, str]], first: str | None,
                 start: int) -> int | None:
     """Where the article's first paragraph starts in the page's text, from `start` on."""
     if not first:
@@ -513,7 +516,7 @@ def _body_start(pieces: list[tuple[etree._Element, str]], first: str | None,
     return None
 
 
-def _day_first(tree: etree._Element, meta: dict[str, str]) -> bool | None:
+def _day_first(tree: HtmlElement, meta: dict[str, str]) -> bool | None:
     """Whether the page writes numeric dates day first ("03/05/2022" is 3 May): outside the
     United States nearly everyone does. None when the page does not say its language, or says
     plain English (month first, the US way, unless a number above 12 settles it)."""
@@ -524,7 +527,7 @@ def _day_first(tree: etree._Element, meta: dict[str, str]) -> bool | None:
     return True
 
 
-def _stated_dates(tree: etree._Element, json_ld: Sequence[object], meta: dict[str, str],
+def _stated_dates(tree: HtmlElement, json_ld: Sequence[object], meta: dict[str, str],
                   url: str | None, day_first: bool | None = None) -> list[_Dated]:
     """The dates the page's markup states: JSON-LD, microdata, meta tags and the URL."""
     found: list[_Dated] = []
@@ -781,7 +784,7 @@ _HELD = 3
 _PROSE = 10  # words: shorter paragraphs of a sibling container are captions and labels
 
 
-def _with_siblings(tree: etree._Element, lines: list[_Line], url: str | None) -> list[_Line]:
+def _with_siblings(tree: HtmlElement, lines: list[_Line], url: str | None) -> list[_Line]:
     """The article's paragraphs in sibling containers, which trafilatura leaves out.
 
     Some sites split the body into several containers of the same class, with an
@@ -795,7 +798,7 @@ def _with_siblings(tree: etree._Element, lines: list[_Line], url: str | None) ->
     position: dict[str, int] = {}
     for i, element in enumerate(elements):
         position.setdefault(_clean(element.text_content()), i)
-    held: dict[etree._Element, int] = {}
+    held: dict[HtmlElement, int] = {}
     for line in lines:
         at = position.get(line.text)
         parent = elements[at].getparent() if at is not None else None
@@ -806,7 +809,7 @@ def _with_siblings(tree: etree._Element, lines: list[_Line], url: str | None) ->
     main, count = max(held.items(), key=lambda kv: kv[1])
     if count < _HELD:
         return lines
-    groups: dict[etree._Element, list[tuple[int, _Line]]] = {}
+    groups: dict[HtmlElement, list[tuple[int, _Line]]] = {}
     for i, element in enumerate(elements):
         parent = element.getparent()
         if (element.tag != "p" or parent is None or parent in held or parent.tag != main.tag
@@ -998,7 +1001,7 @@ _COMMENTS = etree.XPath(
 )
 
 
-def _author(tree: etree._Element, hints: _Hints, extracted: str | None,
+def _author(tree: HtmlElement, hints: _Hints, extracted: str | None,
             sites: set[str]) -> str | None:
     """The byline: trafilatura's author, JSON-LD's people, then the page's author links and
     bylines outside its comments. A name that is only the site's ("Jungefreiheit De") is

@@ -22,12 +22,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from .. import stories
 from ..errors import StoreError
 from ..records import Article, Brief
 from .migrations import LATEST, migrate
+
+if TYPE_CHECKING:
+    from ..pipeline import Pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +87,7 @@ class Store:
                  timeout: float = 30.0, create: bool = True) -> None:
         self.path = str(path)
         self.settings = settings or stories.Settings()
-        self._pipeline: Any = None
+        self._pipeline: Pipeline | None = None
         if self.path != ":memory:":
             file = Path(self.path).expanduser()
             if not create and not file.exists():
@@ -227,7 +230,8 @@ class Store:
     def _signature(self, db: sqlite3.Connection, article: int) -> list[int]:
         row = db.execute("SELECT minhash FROM signatures WHERE article_id = ?",
                          (article,)).fetchone()
-        return json.loads(row[0])
+        signature: list[int] = json.loads(row[0])
+        return signature
 
     def _near_duplicate(self, db: sqlite3.Connection, signature: tuple[int, ...]
                         ) -> tuple[int | None, float]:
