@@ -246,7 +246,7 @@ def ingest(inputs: tuple[str, ...], url: str | None, published: str | None,
 @click.option("--markdown", is_flag=True, help="Print the table as Markdown (for docs/).")
 @click.option("--gate", type=click.Path(dir_okay=False, path_type=Path),
               help="Check the scores against the floors in this file (e.g. eval/baseline.json);"
-              " exit 1 below a floor.")
+              " exit 1 below a floor. The file sets --limit, and the tasks scored on whole sets.")
 @click.option("--update-floors", is_flag=True, help="With --gate: raise the floors to these scores.")
 @click.option("--allow-regression", is_flag=True, help="With --update-floors: allow lowering.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
@@ -287,7 +287,7 @@ def eval_(tasks: tuple[str, ...], data: Path | None, limit: int | None, as_json:
             limit = floors_limit
         elif floors_limit != limit:
             raise click.UsageError(f"{gate} holds floors for --limit {floors_limit}, not {limit}.")
-    rows = evaluate(chosen, data_dir, limit)
+    rows = evaluate(chosen, data_dir, limit, whole=quality_gate.whole(gate) if gate else ())
     click.echo(json.dumps(rows, indent=1) if as_json else table(rows, markdown=markdown))
     if gate and update_floors:
         for note in quality_gate.update(rows, gate, limit=limit or 0,

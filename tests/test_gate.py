@@ -52,6 +52,14 @@ def test_gate_floors_only_rise(rows, tmp_path) -> None:
         "captures/page-captures/f1"]
 
 
+def test_gate_keeps_the_tasks_it_scores_on_whole_sets(rows, tmp_path) -> None:
+    path = _captures_floors(tmp_path)
+    assert gate.whole(path) == ["stories"]  # the baseline's: clustering is fast enough
+    gate.update(rows, path, limit=20, allow_regression=False)
+    assert gate.whole(path) == ["stories"] and json.loads(path.read_text())["limit"] == 20
+    assert gate.whole(tmp_path / "missing.json") == []
+
+
 def test_faithfulness_check_finds_an_invented_name(seed_path) -> None:
     from newsbrief import brief
 
