@@ -357,6 +357,8 @@ class Settings:
         threshold: the least mean pair score between two groups of articles that makes
             them one story (average linkage).
         weights: of the text, headline and names cosines in a pair score.
+        topic: the least text cosine at which the marks count (they tell events of one
+            topic apart, not topics).
         marks: what the event marks add to a pair score: the weight of naming the same
             weekday (taken off when both name weekdays but none in common), of sharing a
             number, and of sharing phrases (up to three count).
@@ -435,7 +437,7 @@ class StoryClusterer:
         sizes = index.sizes(by_story)
         scores = {sid: _linkage(v, sizes.get(sid, len(v)), s.links) for sid, v in by_story.items()}
         best = sorted((sid for sid, v in scores.items() if v > 0), key=lambda k: -scores[k])
-        moves = self._regroup(me, raw, backgrounds, best[: s.regroup])
+        moves = self._regroup(me, raw, backgrounds, stored, best[: s.regroup])
         links = {i: round(v, 4) for i, v in raw.items() if v >= s.keep}
         changed = {i: b for i, b in backgrounds.items() if b != near[i].background}
         index.save(me, feats.terms, links, changed, moves)
@@ -458,10 +460,12 @@ class StoryClusterer:
         return self.index.load(top)
 
     def _regroup(self, me: Indexed, raw: Mapping[int, float], backgrounds: Mapping[int, float],
-                 stories: Sequence[int]) -> dict[int, int]:
+                 stored: Mapping[int, Mapping[int, float]], stories: Sequence[int]
+                 ) -> dict[int, int]:
         """Cluster the new article with the recent members of the stories it scores best
         with (average linkage over the stored pair scores), set `me.story`, and return
-        the earlier articles whose story changed.
+        the earlier articles whose story changed. `stored` holds the links already read
+        (the candidates'); only the other members' are read here.
 
         Regrouping a neighbourhood, not only placing the new article, lets a later article
         join two halves of one event or split a story that an early article glued together,
@@ -471,10 +475,10 @@ class StoryClusterer:
         members = self.index.members(stories, me.time, s.gap, s.members)
         ids = [me.id, *members]
         bg = np.array([me.background] + [backgrounds.get(i, b) for i, (_, b) in members.items()])
-        stored = self.index.links(members)
+        links = {**stored, **self.index.links(members.keys() - stored.keys())}
         score = np.empty((len(ids), len(ids)))
         for a, i in enumerate(ids):  # a missing link is a raw score of 0
-            row = raw if a == 0 else stored[i]
+            row = raw if a == 0 else links[i]
             score[a] = [row.get(j, 0.0) for j in ids]
         score[1:, 0] = score[0, 1:]
         score -= s.scale * (bg[:, None] + bg[None, :]) / 2

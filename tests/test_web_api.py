@@ -257,25 +257,26 @@ def _all_pages(client: httpx.Client, url: str, key: str) -> list[list[Any]]:
     return pages
 
 
-def test_web_api_stories_paginate(stocked: httpx.Client) -> None:
-    everything = stocked.get("/api/stories", params={"limit": 100}).json()
-    assert everything["next"] is None and len(everything["stories"]) >= 2
-    pages = _all_pages(stocked, "/api/stories?limit=1", "stories")
+def _first_of_one_by_one(client: httpx.Client, key: str) -> dict:
+    """Page through `/api/{key}` one item at a time; the pages must give the whole list, in
+    order. Returns the list's first item."""
+    everything = client.get(f"/api/{key}", params={"limit": 100}).json()
+    assert everything["next"] is None and len(everything[key]) >= 2
+    pages = _all_pages(client, f"/api/{key}?limit=1", key)
     assert all(len(page) == 1 for page in pages)
-    assert [page[0]["id"] for page in pages] == [s["id"] for s in everything["stories"]]
-    first = everything["stories"][0]
+    assert [page[0]["id"] for page in pages] == [item["id"] for item in everything[key]]
+    return everything[key][0]
+
+
+def test_web_api_stories_paginate(stocked: httpx.Client) -> None:
+    first = _first_of_one_by_one(stocked, "stories")
     assert {"id", "title", "first_seen", "last_seen", "article_count"} <= set(first)
     story = stocked.get(f"/api/stories/{first['id']}").json()
     assert {"why", "articles", "timeline", "quotes", "people", "related"} <= set(story)
 
 
 def test_web_api_articles_paginate(stocked: httpx.Client) -> None:
-    everything = stocked.get("/api/articles", params={"limit": 100}).json()
-    assert everything["next"] is None and len(everything["articles"]) >= 2
-    pages = _all_pages(stocked, "/api/articles?limit=1", "articles")
-    assert all(len(page) == 1 for page in pages)
-    assert [page[0]["id"] for page in pages] == [a["id"] for a in everything["articles"]]
-    first = everything["articles"][0]
+    first = _first_of_one_by_one(stocked, "articles")
     assert {"id", "story", "headline", "published", "outlet", "source_count"} <= set(first)
     assert stocked.get(f"/api/articles/{first['id']}").json()["story"] == first["story"]
 

@@ -140,15 +140,17 @@ def doc_features(docs: list[Doc]) -> tuple[list[Features], float]:
     return feats, time.perf_counter() - start
 
 
-def _tfidf(docs: list[Doc]) -> Any:
+def tfidf_gram(docs: list[Doc]) -> Any:
+    """The baselines' article × article cosines of TF-IDF vectors (a dense array), made
+    once per data set for every order and both baselines."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
+    matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
         [f"{d.title}\n{d.text}" for d in docs])
+    return (matrix @ matrix.T).toarray()
 
 
-def single_pass(docs: list[Doc], order: Sequence[int],
-                threshold: float = SINGLE_PASS) -> list[int]:
+def single_pass(gram: Any, order: Sequence[int], threshold: float = SINGLE_PASS) -> list[int]:
     """Each article joins the closest story centroid above `threshold`, or starts one.
 
     A centroid is the sum of its members' vectors, so its dot product with an article is
@@ -156,11 +158,10 @@ def single_pass(docs: list[Doc], order: Sequence[int],
     """
     import numpy as np
 
-    matrix = _tfidf(docs)
-    gram = (matrix @ matrix.T).toarray()
-    dots = np.zeros((len(docs), len(docs)))  # article × story: dot with the story's sum
+    n = len(gram)
+    dots = np.zeros((n, n))  # article × story: dot with the story's sum
     norms: list[float] = []  # squared norm of each story's sum
-    labels = [0] * len(docs)
+    labels = [0] * n
     for i in order:
         best = -1
         if norms:
@@ -177,12 +178,11 @@ def single_pass(docs: list[Doc], order: Sequence[int],
     return labels
 
 
-def agglomerative(docs: list[Doc], threshold: float = AGGLOMERATIVE) -> list[int]:
+def agglomerative(gram: Any, threshold: float = AGGLOMERATIVE) -> list[int]:
     """Average linkage over cosine distances, cut at `threshold`."""
     from sklearn.cluster import AgglomerativeClustering
 
-    matrix = _tfidf(docs)
-    distances = 1.0 - (matrix @ matrix.T).toarray()
+    distances = 1.0 - gram
     distances[distances < 0] = 0.0
     return list(AgglomerativeClustering(
         n_clusters=None, distance_threshold=threshold, metric="precomputed",
@@ -208,9 +208,10 @@ def run(data_dir: Path, limit: int | None = None) -> list[dict[str, Any]]:
         feats, feature_seconds = doc_features(docs)
         streams = orders(docs)
         ours = [newsbrief(docs, order, feats) for order in streams]
+        gram = tfidf_gram(docs)
         systems = {"newsbrief": [pred for pred, _ in ours],
-                   "single-pass TF-IDF": [single_pass(docs, order) for order in streams],
-                   "agglomerative TF-IDF": [agglomerative(docs)]}
+                   "single-pass TF-IDF": [single_pass(gram, order) for order in streams],
+                   "agglomerative TF-IDF": [agglomerative(gram)]}
         for system, preds in systems.items():
             scores = _mean([_scores(pred, gold) for pred in preds])
             if system == "newsbrief":
