@@ -13,11 +13,14 @@ is the newest. For each store size (1k and 10k by default):
   what `newsbrief add` does per article.
 
 If the cost per article grew linearly with the store, articles/s at 10k would be a tenth
-of that at 1k. Prints a table (or `--json` rows).
+of that at 1k. Prints a table (or `--json` rows). With `--encoder minilm.v1` (the embed
+extra) the two store rows use a store that also clusters by sentence-encoder vectors, each
+article encoded as `Store.add` does it (the fill in batches of 64).
 
 Example:
     python bench/bench_stories.py
     python bench/bench_stories.py --sizes 1000 --batch 100
+    python bench/bench_stories.py --sizes 1000 --batch 200 --encoder minilm.v1
 """
 
 from __future__ import annotations
@@ -94,12 +97,13 @@ def clustering_alone(fill: list[dict[str, Any]], batch: list[dict[str, Any]]) ->
     return len(batch) / (time.perf_counter() - start)
 
 
-def store_add(fill: list[dict[str, Any]], batch: list[dict[str, Any]], pipeline: Pipeline
-              ) -> tuple[float, float]:
+def store_add(fill: list[dict[str, Any]], batch: list[dict[str, Any]], pipeline: Pipeline,
+              encoder: str | None = None) -> tuple[float, float]:
     """Articles/s for storing pre-briefed articles, and for ingest + brief + store."""
-    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
-        for a in fill:
-            store.add(brief_dict(a))
+    with tempfile.TemporaryDirectory() as tmp, \
+            Store(Path(tmp) / "bench.db", encoder=encoder) as store:
+        for start in range(0, len(fill), 64):
+            store.add(*[brief_dict(a) for a in fill[start:start + 64]])
         half = len(batch) // 2
         start = time.perf_counter()
         for a in batch[:half]:
@@ -122,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=400, help="articles timed at each size")
     parser.add_argument("--per-day", type=int, default=200,
                         help="articles a day in the synthetic stream (default: %(default)s)")
+    parser.add_argument("--encoder", help="store rows: a store with this sentence encoder "
+                        "(e.g. minilm.v1; needs the embed extra)")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
     args = parser.parse_args(argv)
     real = real_articles(args.data)
@@ -134,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         pool = synthesise(real, size + args.batch, seed=size, per_day=args.per_day)
         fill, batch = pool[:size], pool[size:]
         alone = clustering_alone(fill, batch)
-        stored, added = store_add(fill, batch, pipeline)
+        stored, added = store_add(fill, batch, pipeline, args.encoder)
         rows.append({"stored": size, "clustering_per_second": round(alone),
                      "store_add_per_second": round(stored), "add_per_second": round(added, 1)})
     if args.json:

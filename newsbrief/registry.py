@@ -61,5 +61,6 @@ class Registry(Generic[T]):
             self._factories.setdefault(ep.name, ep.load())
 
 
+encoders: Registry[Any] = Registry("encoders")
 segmenters: Registry[Any] = Registry("segmenters")
 summarizers: Registry[Any] = Registry("summarizers")

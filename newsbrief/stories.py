@@ -55,10 +55,31 @@ import Stemmer  # type: ignore[import-not-found]
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "Features", "Indexed", "Marks", "MemoryIndex", "Placement", "Settings", "StoryClusterer",
-    "StoryIndex", "article_features", "bands", "centroid", "cosine", "explain", "features",
-    "marks", "merge_timeline", "minhash", "people", "quotes_by_speaker", "resemblance", "similarity",
-    "timestamp", "top_terms",
+    "Features",
+    "Indexed",
+    "Marks",
+    "MemoryIndex",
+    "Placement",
+    "Settings",
+    "StoryClusterer",
+    "StoryIndex",
+    "article_features",
+    "bands",
+    "brief_text",
+    "centroid",
+    "cosine",
+    "encoder_text",
+    "explain",
+    "features",
+    "marks",
+    "merge_timeline",
+    "minhash",
+    "people",
+    "quotes_by_speaker",
+    "resemblance",
+    "similarity",
+    "timestamp",
+    "top_terms",
 ]
 
 # --- words ------------------------------------------------------------------------------
@@ -149,17 +170,18 @@ def marks(text: str) -> Marks:
 @dataclass(frozen=True, slots=True)
 class Features:
     """What clustering reads of an article: stem counts of its text, headline and names,
-    and its event marks."""
+    its event marks, and its sentence-encoder vector when an encoder is used."""
 
     terms: Counter[str]
     title: Counter[str]
     names: Counter[str]
     time: float | None = None  # POSIX seconds of publication, if known
     marks: Marks = Marks()
+    vector: np.ndarray | None = None  # unit length (`newsbrief.encoders`)
 
 
 def features(title: str | None, text: str, *, names: Iterable[str] = (),
-             time: float | None = None) -> Features:
+             time: float | None = None, vector: np.ndarray | None = None) -> Features:
     """Clustering features from plain text (the eval feeds title and text, no brief).
 
     Args:
@@ -167,6 +189,7 @@ def features(title: str | None, text: str, *, names: Iterable[str] = (),
         text: the body.
         names: extra names (people, organisations, places) the brief found.
         time: publication time in POSIX seconds, or None when unknown.
+        vector: the article's sentence-encoder vector (of `encoder_text`), if one is used.
     """
     head, head_names = _words(title or "")
     body, body_names = _words(text)
@@ -175,18 +198,31 @@ def features(title: str | None, text: str, *, names: Iterable[str] = (),
         terms[word] += 2
     extra = [_stem(w.lower()) for name in names for w in _WORD.findall(name)]
     return Features(terms, Counter(head), Counter(head_names + body_names + extra), time,
-                    marks(f"{title or ''}\n{text[:LEDE]}"))
+                    marks(f"{title or ''}\n{text[:LEDE]}"), vector)
 
 
-def article_features(brief: Mapping[str, Any]) -> Features:
-    """Clustering features of a stored brief (`Brief.to_dict()`), names from its facts."""
+def encoder_text(title: str | None, text: str) -> str:
+    """What a sentence encoder reads of an article: the headline and the start of the text
+    (MiniLM reads 256 word pieces, about 1,000 characters; the rest would be cut anyway)."""
+    return f"{title or ''}\n{text[:2 * LEDE]}"
+
+
+def brief_text(brief: Mapping[str, Any]) -> str:
+    """`encoder_text` of a stored brief (`Brief.to_dict()`)."""
+    article = brief.get("article") or {}
+    return encoder_text(brief.get("headline") or article.get("title"), article.get("text") or "")
+
+
+def article_features(brief: Mapping[str, Any], vector: np.ndarray | None = None) -> Features:
+    """Clustering features of a stored brief (`Brief.to_dict()`), names from its facts, and
+    its encoder vector if one is used."""
     names = [p["name"] for p in brief.get("people") or ()]
     names += list(brief.get("organizations") or ()) + list(brief.get("places") or ())
     published = brief.get("published")
     time = timestamp(published) if published else None
     article = brief.get("article") or {}
     return features(brief.get("headline") or article.get("title"), article.get("text") or "",
-                    names=names, time=time)
+                    names=names, time=time, vector=vector)
 
 
 def timestamp(iso: str) -> float:
@@ -223,6 +259,7 @@ class Indexed:
     story: int
     background: float  # mean of its best pair scores so far (see `Settings.scale`)
     marks: Marks = Marks()
+    vector: np.ndarray | None = None
 
 
 class StoryIndex(Protocol):
@@ -374,6 +411,9 @@ class Settings:
         candidates: the most candidate articles scored.
         background_k: how many best pair scores make an article's background.
         keep: the least raw pair score stored as a link (for backgrounds and regrouping).
+        encoder: when articles carry sentence-encoder vectors, the weight of their cosine
+            in a pair score and what it adds to `threshold` (an encoder's cosines run
+            high: two unrelated news reports score about 0.2).
     """
 
     gap: float = 3 * 86400.0
@@ -390,6 +430,7 @@ class Settings:
     candidates: int = 20
     background_k: int = 5
     keep: float = 0.05
+    encoder: tuple[float, float] = (1.0, 0.13)
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,7 +464,7 @@ class StoryClusterer:
         df = index.df(vocabulary)
         idf = {t: math.log((n + 1) / (df.get(t, 0) + 2)) + 1.0 for t in vocabulary}
         me = Indexed(article_id, _weigh(feats.terms, idf), _weigh(feats.title, idf),
-                     _weigh(feats.names, idf), feats.time, 0, 0.0, feats.marks)
+                     _weigh(feats.names, idf), feats.time, 0, 0.0, feats.marks, feats.vector)
         near = self._candidates(me, df)
         raw = {i: similarity(me, a, s) for i, a in near.items()}
         stored = index.links(near)
@@ -485,7 +526,8 @@ class StoryClusterer:
         previous = {i: story for i, (story, _) in members.items()}
         moves: dict[int, int] = {}
         taken: set[int] = set()
-        for group in sorted(_average_linkage(score, s.threshold), key=len, reverse=True):
+        cut = s.threshold + (s.encoder[1] if me.vector is not None else 0.0)
+        for group in sorted(_average_linkage(score, cut), key=len, reverse=True):
             votes = Counter(previous[ids[k]] for k in group if k)
             story = next((st for st, _ in votes.most_common() if st not in taken), None)
             if story is None:
@@ -500,12 +542,15 @@ class StoryClusterer:
 
 
 def similarity(a: Indexed, b: Indexed, settings: Settings | None = None) -> float:
-    """The raw pair score: weighted cosines of text, headline and names, plus event marks."""
+    """The raw pair score: weighted cosines of text, headline, names and encoder vectors
+    (when both have one), plus event marks."""
     s = settings or Settings()
     wt, wh, wn = s.weights
     wd, wnum, wp = s.marks
     text = _cos(a.terms, b.terms)
     score = wt * text + wh * _cos(a.title, b.title) + wn * _cos(a.names, b.names)
+    if a.vector is not None and b.vector is not None:
+        score += s.encoder[0] * float(a.vector @ b.vector)
     if text < s.topic:  # marks tell events of one topic apart, not topics
         return score
     x, y = a.marks, b.marks

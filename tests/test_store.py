@@ -3,17 +3,20 @@ versions, and the default path."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from importlib.util import find_spec
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from newsbrief import Pipeline, ingest
 from newsbrief.records import Brief
 from newsbrief.store import Store, StoreError, default_path
 from newsbrief.store.migrations import LATEST, migrate
-from newsbrief.store.sqlite import _SqliteIndex
-from newsbrief.stories import StoryClusterer, article_features
+from newsbrief.store.sqlite import _SqliteIndex, _unpacked
+from newsbrief.stories import StoryClusterer, article_features, brief_text
 
 STORY = """{title}
 
@@ -182,3 +185,75 @@ def test_store_unknown_ids_are_clear_errors(tmp_path, bad) -> None:
     for lookup in (store.story, store.article, store.related):
         with pytest.raises(StoreError, match="no (story|article)"):
             lookup(bad)
+
+
+# --- a store clustered with a sentence encoder ------------------------------------------
+# It keeps the encoder and each article's vector, and refuses to mix scores made with and
+# without one (or with another encoder).
+
+needs_embed = pytest.mark.skipif(
+    find_spec("sentence_transformers") is None,
+    reason="the embed extra is not installed (pip install -e '.[embed]'); CI installs it")
+
+# One event told in other words (the encoder's reason to exist), and an unrelated report.
+BRIDGE_AGAIN = ("Commuters can drive across the harbour crossing again from Tuesday, the council "
+                "announced, after an eight-month closure for repairs to the bridge. Crews "
+                "swapped the rusted steel cables and laid a new road surface, for 42 million "
+                "dollars, ending the long detours.")
+
+
+def _vectors(path: object) -> dict[int, np.ndarray]:
+    conn = sqlite3.connect(str(path))
+    rows = conn.execute("SELECT id, features FROM articles").fetchall()
+    conn.close()
+    return {i: _unpacked(json.loads(f).get("vector")) for i, f in rows}
+
+
+@needs_embed
+def test_store_with_an_encoder_keeps_it_and_every_articles_vector(tmp_path, pipeline) -> None:
+    from newsbrief.encoders import make as make_encoder
+
+    path = tmp_path / "news.db"
+    briefs = [make(pipeline, "Harbour bridge reopens", BRIDGE),
+              make(pipeline, "Drivers back on the harbour crossing", BRIDGE_AGAIN)]
+    with Store(path, encoder="minilm.v1") as store:
+        added = store.add(*briefs)
+    with Store(path) as store:  # reopened without being told: the store remembers
+        assert store.encoder == "minilm.v1"
+        ferry = store.add(make(pipeline, "Island ferry suspended after storm", FERRY))[0]
+        stories = {s["id"]: s["article_count"] for s in store.stories()}
+    vectors = _vectors(path)
+    assert set(vectors) == {a.article for a in added} | {ferry.article}
+    expected = make_encoder("minilm.v1").encode([brief_text(b.to_dict()) for b in briefs])
+    for a, vector in zip(added, expected):
+        stored = vectors[a.article]
+        assert stored is not None and stored.shape == (384,)
+        assert float(stored @ vector) > 0.999  # float16 on disk, the same direction
+    assert added[0].story == added[1].story != ferry.story
+    assert stories == {added[0].story: 2, ferry.story: 1}
+
+
+def test_store_refuses_to_mix_scores_with_and_without_an_encoder(tmp_path, pipeline) -> None:
+    plain = tmp_path / "plain.db"
+    with Store(plain) as store:
+        store.add(make(pipeline, "Harbour bridge reopens", BRIDGE))
+    with pytest.raises(StoreError, match="already holds articles clustered without an encoder"):
+        Store(plain, encoder="minilm.v1")
+    with Store(plain) as store:  # refused, and nothing changed
+        assert store.encoder is None and len(store.stories()) == 1
+
+    encoded = tmp_path / "encoded.db"
+    Store(encoded, encoder="minilm.v1").close()  # the model loads only when adding
+    with pytest.raises(StoreError, match="built with the minilm.v1 encoder"):
+        Store(encoded, encoder="bigger.v2")
+    with pytest.raises(StoreError, match="no encoder named 'nope'; choose from minilm.v1"):
+        Store(tmp_path / "new.db", encoder="nope")
+
+
+def test_cli_add_with_an_unknown_encoder_is_a_plain_error(run, tmp_path) -> None:
+    page = tmp_path / "bridge.txt"
+    page.write_text(f"Harbour bridge reopens\n\n{BRIDGE}\n")
+    result = run("add", str(page), "--db", str(tmp_path / "news.db"), "--encoder", "nope")
+    assert result.returncode != 0
+    assert "no encoder named 'nope'" in result.stderr
+    assert "Traceback" not in result.stderr

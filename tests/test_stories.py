@@ -15,10 +15,13 @@ from newsbrief import Pipeline, ingest
 from newsbrief.records import Brief
 from newsbrief.store import Store
 from newsbrief.stories import (
+    Features,
+    Indexed,
     MemoryIndex,
     Settings,
     StoryClusterer,
     _average_linkage,
+    _weigh,
     features,
     marks,
     merge_timeline,
@@ -250,6 +253,42 @@ def test_stories_regrouping_is_average_linkage() -> None:
     assert groups == [[0, 1], [2, 3]]  # single linkage would chain all four through 1-2
     assert sorted(sorted(g) for g in _average_linkage(score, 0.07)) == [[0, 1, 2, 3]]
     assert sorted(sorted(g) for g in _average_linkage(score, 0.95)) == [[0], [1], [2], [3]]
+
+
+def test_stories_encoder_vectors_join_the_pair_score() -> None:
+    # Two reports of one event in different words: the encoder's cosine adds what the
+    # words miss, and only when both articles carry a vector.
+    a = features("Quake hits coastal town", "A strong earthquake struck the coastal town.")
+    b = features("Tremor rattles seaside city", "Buildings shook across the seaside city.")
+    close = np.array([0.6, 0.8], dtype=np.float32)
+    plain = similarity(_indexed(a), _indexed(b), Settings())
+    with_vectors = similarity(_indexed(a, close), _indexed(b, close), Settings())
+    one_sided = similarity(_indexed(a, close), _indexed(b), Settings())
+    assert with_vectors == pytest.approx(plain + Settings().encoder[0] * 1.0, abs=1e-6)
+    assert one_sided == pytest.approx(plain, abs=1e-6)
+
+
+def _indexed(feats: Features, vector: np.ndarray | None = None) -> Indexed:
+    idf = dict.fromkeys([*feats.terms, *feats.names], 1.0)
+    return Indexed(0, _weigh(feats.terms, idf), _weigh(feats.title, idf),
+                   _weigh(feats.names, idf), None, 0, 0.0, feats.marks, vector)
+
+
+def test_stories_eval_halves_keep_each_story_whole() -> None:
+    from newsbrief.evaluate.stories import Doc, b_cubed, halves
+
+    docs = [Doc(f"{c}_{side}", str(c), "", "", None) for c in range(40) for side in "lcr"]
+    parts = halves(docs)
+    assert len(parts) == 4
+    for first, second in (parts[0:2], parts[2:4]):
+        assert sorted(first + second) == list(range(len(docs)))  # a partition
+        assert not {docs[i].cluster for i in first} & {docs[i].cluster for i in second}
+        assert 30 <= len(first) <= 90  # about half, by story
+    assert parts[0] != parts[2]  # two different splits
+    # B³ by hand: one of three articles split off its story.
+    precision, recall, f1 = b_cubed([0, 0, 1], ["x", "x", "x"])
+    assert (precision, recall) == (1.0, pytest.approx(5 / 9))
+    assert f1 == pytest.approx(2 * (5 / 9) / (1 + 5 / 9))
 
 
 def test_stories_minhash_resemblance() -> None:

@@ -9,7 +9,7 @@ the metric's name (`articles_per_second`).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +39,13 @@ def runner(task: str) -> Runner:
 
 
 def evaluate(tasks: list[str], data_dir: Path, limit: int | None = None, *,
-             whole: Collection[str] = ()) -> list[Row]:
+             whole: Collection[str] = (), options: Mapping[str, Mapping[str, Any]] = {}
+             ) -> list[Row]:
     """Rows of every task in `tasks`, in order; the tasks in `whole` ignore `limit` (those
-    fast enough to gate on their whole data sets, where a quick subset says little)."""
+    fast enough to gate on their whole data sets, where a quick subset says little), and
+    `options[task]` holds a task's own keyword arguments (`stories`: `encoder`)."""
     rows: list[Row] = []
     for task in tasks:
-        rows.extend(runner(task)(data_dir, None if task in whole else limit))
+        run: Callable[..., list[Row]] = runner(task)
+        rows.extend(run(data_dir, None if task in whole else limit, **options.get(task, {})))
     return rows

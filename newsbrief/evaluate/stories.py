@@ -18,15 +18,23 @@ Systems, all fed title + text (no brief, so clustering is measured alone):
   the whole set at once (the offline upper reference).
 Both baselines use scikit-learn's TfidfVectorizer (English stop words, sublinear TF); their
 thresholds were chosen once for the best B³ F1 on allsides-neus dev, which favours them.
+- newsbrief + ENCODER (with `--encoder minilm.v1`, the `embed` extra): newsbrief with a
+  sentence encoder's cosine in the pair score (`newsbrief.encoders`).
+
+B³ falls as a set holds more events to confuse: the same clusterer scores lower on 986
+articles than on 493. So allsides-neus is also scored at the size of its held-out part
+(491 articles): as the mean over `HALVES` random splits of its stories into two halves,
+row "allsides-neus (halves)", for every system.
 
 Metrics: B³ precision, recall and F1 (Bagga & Baldwin 1998, averaged over articles) and
 pairwise F1. For newsbrief, `articles_per_second` is clustering alone (what `Store.add`
 does once the brief and its features exist) and `features_per_second` the features from
-title and text.
+title and text (with an encoder, its vectors included).
 
 Example:
     python -m newsbrief.evaluate.stories
     python -m newsbrief.evaluate.stories --limit 300 --json
+    python -m newsbrief.evaluate.stories --encoder minilm.v1
 """
 
 from __future__ import annotations
@@ -43,12 +51,14 @@ from pathlib import Path
 from typing import Any
 
 from ..datasets import default_data_dir
-from ..stories import Features, MemoryIndex, StoryClusterer, features, timestamp
+from ..stories import Features, MemoryIndex, StoryClusterer, encoder_text, features, timestamp
 
 DATASETS = ("allsides-neus", "basil", "duc-2006-2007", "wikiref220")
 SINGLE_PASS = 0.3
 ORDERS = 5
 AGGLOMERATIVE = 0.8
+HALVED = ("allsides-neus",)  # sets also scored at the size of their held-out part
+HALVES = 2  # random splits into two halves by story (so 2 × 2 halves)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +142,25 @@ def newsbrief(docs: list[Doc], order: Sequence[int],
     return [stories[i] for i in range(len(docs))], seconds
 
 
-def doc_features(docs: list[Doc]) -> tuple[list[Features], float]:
-    """Clustering features of each article, and the seconds they took."""
+def doc_features(docs: list[Doc], encoder: Any = None) -> tuple[list[Features], float]:
+    """Clustering features of each article (with `encoder`'s vectors, if given), and the
+    seconds they took."""
     start = time.perf_counter()
-    feats = [features(d.title, d.text, time=timestamp(d.date) if d.date else None)
-             for d in docs]
+    vectors = (list(encoder.encode([encoder_text(d.title, d.text) for d in docs]))
+               if encoder is not None else [None] * len(docs))
+    feats = [features(d.title, d.text, time=timestamp(d.date) if d.date else None, vector=v)
+             for d, v in zip(docs, vectors)]
     return feats, time.perf_counter() - start
+
+
+def halves(docs: list[Doc], splits: int = HALVES) -> list[list[int]]:
+    """The positions of the articles of each half of each random split of the stories."""
+    out: list[list[int]] = []
+    for salt in range(splits):
+        side = [int(hashlib.sha1(f"half{salt}:{d.cluster}".encode()).hexdigest(), 16) % 2
+                for d in docs]
+        out += [[i for i, s in enumerate(side) if s == k] for k in (0, 1)]
+    return out
 
 
 def tfidf_gram(docs: list[Doc]) -> Any:
@@ -189,37 +212,76 @@ def agglomerative(gram: Any, threshold: float = AGGLOMERATIVE) -> list[int]:
         linkage="average").fit_predict(distances))
 
 
-def run(data_dir: Path, limit: int | None = None) -> list[dict[str, Any]]:
+def run(data_dir: Path, limit: int | None = None, encoder: str | None = None
+        ) -> list[dict[str, Any]]:
     """Score every system on every data set found under `data_dir`.
 
     Args:
         data_dir: the folder holding the data sets (`newsbrief.datasets.default_data_dir()`).
         limit: score only the first `limit` articles of each set (in stream order).
+        encoder: also score newsbrief with this sentence encoder (`newsbrief.encoders`).
 
     Returns:
         Rows `{"task": "stories", "dataset", "system", "metric", "value", "n"}`.
     """
+    model = None
+    if encoder:
+        from ..encoders import make
+
+        model = make(encoder)
     rows: list[dict[str, Any]] = []
     for name in DATASETS:
         if not (data_dir / name).is_dir():
             continue
         docs = load(data_dir, name, limit)
-        gold = [d.cluster for d in docs]
-        feats, feature_seconds = doc_features(docs)
-        streams = orders(docs)
+        variants = {"newsbrief": doc_features(docs)}
+        if model is not None:
+            variants[f"newsbrief + {encoder}"] = doc_features(docs, model)
+        parts = [list(range(len(docs)))]
+        if name in HALVED and limit is None:
+            parts += halves(docs)
+        for k, part in enumerate(parts):
+            subset = [docs[i] for i in part]
+            label = name if k == 0 else f"{name} (halves)"
+            for system, scores in _systems(subset, {
+                    v: ([feats[i] for i in part], seconds * len(part) / len(docs))
+                    for v, (feats, seconds) in variants.items()}).items():
+                if k:
+                    scores = {m: v for m, v in scores.items() if not m.endswith("per_second")}
+                rows.append({"dataset": label, "system": system, "n": len(subset), **scores})
+    return _merge_halves(rows)
+
+
+def _systems(docs: list[Doc], variants: dict[str, tuple[list[Features], float]]
+             ) -> dict[str, dict[str, float]]:
+    """Each system's scores on `docs` (newsbrief once per features variant)."""
+    gold = [d.cluster for d in docs]
+    streams = orders(docs)
+    gram = tfidf_gram(docs)
+    out: dict[str, dict[str, float]] = {}
+    for system, (feats, feature_seconds) in variants.items():
         ours = [newsbrief(docs, order, feats) for order in streams]
-        gram = tfidf_gram(docs)
-        systems = {"newsbrief": [pred for pred, _ in ours],
-                   "single-pass TF-IDF": [single_pass(gram, order) for order in streams],
-                   "agglomerative TF-IDF": [agglomerative(gram)]}
-        for system, preds in systems.items():
-            scores = _mean([_scores(pred, gold) for pred in preds])
-            if system == "newsbrief":
-                scores["articles_per_second"] = len(docs) * len(ours) / sum(t for _, t in ours)
-                scores["features_per_second"] = len(docs) / feature_seconds
-            rows += [{"task": "stories", "dataset": name, "system": system, "metric": metric,
-                      "value": round(value, 4), "n": len(docs)}
-                     for metric, value in scores.items()]
+        out[system] = {**_mean([_scores(pred, gold) for pred, _ in ours]),
+                       "articles_per_second": len(docs) * len(ours) / sum(t for _, t in ours),
+                       "features_per_second": len(docs) / feature_seconds}
+    out["single-pass TF-IDF"] = _mean([_scores(single_pass(gram, order), gold)
+                                       for order in streams])
+    out["agglomerative TF-IDF"] = _scores(agglomerative(gram), gold)
+    return out
+
+
+def _merge_halves(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per (data set, system, metric): the halves' scores and sizes averaged."""
+    grouped: defaultdict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in runs:
+        grouped[(r["dataset"], r["system"])].append(r)
+    rows: list[dict[str, Any]] = []
+    for (dataset, system), group in grouped.items():
+        n = round(sum(r["n"] for r in group) / len(group))
+        metrics = [m for m in group[0] if m not in ("dataset", "system", "n")]
+        rows += [{"task": "stories", "dataset": dataset, "system": system, "metric": m,
+                  "value": round(sum(r[m] for r in group) / len(group), 4), "n": n}
+                 for m in metrics]
     return rows
 
 
@@ -256,12 +318,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="the folder holding the data sets (default: %(default)s)")
     parser.add_argument("--limit", type=int, help="score only the first N articles of each set")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
+    parser.add_argument("--encoder", help="also score newsbrief with this sentence encoder "
+                        "(e.g. minilm.v1; needs the embed extra)")
     args = parser.parse_args(argv)
     if not any((args.data / name).is_dir() for name in DATASETS):
         print(f"no clustering data set under {args.data} (looked for {', '.join(DATASETS)})",
               file=sys.stderr)
         return 2
-    rows = run(args.data, args.limit)
+    rows = run(args.data, args.limit, args.encoder)
     print(json.dumps(rows, indent=2) if args.json else _table(rows))
     return 0
 

@@ -79,6 +79,10 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         PRIMARY KEY (feed, entry)
     ) WITHOUT ROWID;
     """),
+    (3, """
+    -- Settings a store keeps for its life: which sentence encoder made its vectors, if any.
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    """),
 )
 
 LATEST = MIGRATIONS[-1][0]

@@ -11,6 +11,7 @@ Records are kept as the JSON the CLI prints (`Brief.to_dict()`), beside the colu
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import math
@@ -24,12 +25,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Self
 
+import numpy as np
+
 from .. import stories
 from ..errors import StoreError
 from ..records import Article, Brief
 from .migrations import LATEST, migrate
 
 if TYPE_CHECKING:
+    from ..encoders import Encoder
     from ..pipeline import Pipeline
 
 logger = logging.getLogger(__name__)
@@ -81,13 +85,18 @@ class Store:
         settings: how stories are formed (`stories.Settings`).
         timeout: seconds to wait for another process's write to finish.
         create: create the file (and its folder) if it does not exist.
+        encoder: a sentence encoder (`newsbrief.encoders`, e.g. "minilm.v1") whose cosines
+            join the pair scores of clustering. Only a new store can take one; it keeps
+            it, so later opens use it without being told (and refuse another one).
     """
 
     def __init__(self, path: str | Path, *, settings: stories.Settings | None = None,
-                 timeout: float = 30.0, create: bool = True) -> None:
+                 timeout: float = 30.0, create: bool = True, encoder: str | None = None
+                 ) -> None:
         self.path = str(path)
         self.settings = settings or stories.Settings()
         self._pipeline: Pipeline | None = None
+        self._encoder: Encoder | None = None
         if self.path != ":memory:":
             file = Path(self.path).expanduser()
             if not create and not file.exists():
@@ -114,6 +123,34 @@ class Store:
         except StoreError:
             self._conn.close()
             raise
+        try:
+            self.encoder = self._keep_encoder(encoder)
+        except StoreError:
+            self._conn.close()
+            raise
+
+    def _keep_encoder(self, asked: str | None) -> str | None:
+        """The store's encoder: the one it was built with, or `asked` for a new store."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'encoder'").fetchone()
+        kept = row[0] if row else None
+        if asked is None or asked == kept:
+            return kept
+        if kept is not None:
+            raise StoreError(f"{self.path} was built with the {kept} encoder; {asked}'s "
+                             f"vectors cannot be compared with its. Add without --encoder, "
+                             "or choose a new store with --db.")
+        from ..encoders import names
+
+        if asked not in names():
+            raise StoreError(f"no encoder named {asked!r}; choose from {', '.join(names())}.")
+        with self._write() as db:
+            if db.execute("SELECT 1 FROM articles LIMIT 1").fetchone():
+                raise StoreError(
+                    f"{self.path} already holds articles clustered without an encoder, and "
+                    f"{asked}'s scores cannot be mixed with theirs. Add without --encoder, "
+                    "or choose a new store with --db.")
+            db.execute("INSERT INTO meta VALUES ('encoder', ?)", (asked,))
+        return asked
 
     # --- life cycle -------------------------------------------------------------------
 
@@ -152,12 +189,27 @@ class Store:
     def add(self, *items: Brief | Article | Mapping[str, Any]) -> list[Added]:
         """Store briefs (or articles, briefed here with the default pipeline), each in its
         own transaction, collapsing near-duplicates and placing each in a story."""
-        return [self._add(self._as_dict(item)) for item in items]
+        briefs = [self._as_dict(item) for item in items]
+        return [self._add(brief, vector=vector)
+                for brief, vector in zip(briefs, self._vectors(briefs))]
 
     def add_entry(self, feed: str, entry: str, item: Brief | Article | Mapping[str, Any]
                   ) -> Added:
         """Store one feed entry's brief and remember the entry, in one transaction."""
-        return self._add(self._as_dict(item), (feed, entry))
+        brief = self._as_dict(item)
+        return self._add(brief, (feed, entry), self._vectors([brief])[0])
+
+    def _vectors(self, briefs: list[dict[str, Any]]) -> list[np.ndarray | None]:
+        """The store encoder's vectors of these briefs (one batch, before any write
+        transaction, so the writer lock is not held while the model runs); Nones without
+        an encoder."""
+        if self.encoder is None or not briefs:
+            return [None] * len(briefs)
+        if self._encoder is None:
+            from ..encoders import make
+
+            self._encoder = make(self.encoder)
+        return list(self._encoder.encode([stories.brief_text(b) for b in briefs]))
 
     def find(self, brief_id: str) -> Added | None:
         """The stored article holding this brief (`Article.id`), to skip re-briefing it."""
@@ -177,11 +229,12 @@ class Store:
                              "(with \"id\" and \"article\").")
         return dict(item)
 
-    def _add(self, brief: dict[str, Any], entry: tuple[str, str] | None = None) -> Added:
+    def _add(self, brief: dict[str, Any], entry: tuple[str, str] | None = None,
+             vector: np.ndarray | None = None) -> Added:
         signature = stories.minhash(brief["article"]["text"])
         with self._write() as db:
             added = (self._known(db, brief) or self._version(db, brief, signature)
-                     or self._new(db, brief, signature))
+                     or self._new(db, brief, signature, vector))
             if entry:
                 db.execute("INSERT OR IGNORE INTO feed_entries VALUES (?, ?, ?, ?)",
                            (*entry, added.article, _now()))
@@ -249,8 +302,8 @@ class Store:
         return best, best_score
 
     def _new(self, db: sqlite3.Connection, brief: dict[str, Any],
-             signature: tuple[int, ...]) -> Added:
-        feats = stories.article_features(brief)
+             signature: tuple[int, ...], vector: np.ndarray | None) -> Added:
+        feats = stories.article_features(brief, vector)
         moment = feats.time if feats.time is not None else _time.time()
         feats = replace(feats, time=moment)
         source = brief.get("source") or {}
@@ -524,7 +577,8 @@ class _SqliteIndex:
                 vec = json.loads(features)
                 out[i] = stories.Indexed(i, vec["terms"], vec["title"], vec["names"], moment,
                                          story, background,
-                                         stories.Marks.from_dict(vec.get("marks", {})))
+                                         stories.Marks.from_dict(vec.get("marks", {})),
+                                         _unpacked(vec.get("vector")))
         return out
 
     def sizes(self, story_ids: Collection[int]) -> dict[int, int]:
@@ -582,12 +636,28 @@ class _SqliteIndex:
 
 
 def _rounded(article: stories.Indexed) -> dict[str, Any]:
-    """The vectors to 4 decimals (a third of the size, and no change to any decision), and
-    the event marks; a store written before marks existed reads as having none."""
+    """The vectors to 4 decimals (a third of the size, and no change to any decision), the
+    event marks (a store written before marks existed reads as having none) and the
+    encoder vector, if any."""
     vectors: dict[str, Any] = {k: {t: round(w, 4) for t, w in v.items()}
                                for k, v in (("terms", article.terms), ("title", article.title),
                                             ("names", article.names))}
-    return {**vectors, "marks": article.marks.to_dict()}
+    vectors["marks"] = article.marks.to_dict()
+    if article.vector is not None:
+        vectors["vector"] = _packed(article.vector)
+    return vectors
+
+
+def _packed(vector: np.ndarray) -> str:
+    """An encoder vector as base64 of float16: 768 bytes for 384 numbers, cosines within
+    0.001 of float32's."""
+    return base64.b64encode(vector.astype("<f2").tobytes()).decode("ascii")
+
+
+def _unpacked(text: str | None) -> np.ndarray | None:
+    if text is None:
+        return None
+    return np.frombuffer(base64.b64decode(text), dtype="<f2").astype(np.float32)
 
 
 def _article_view(member: Mapping[str, Any]) -> dict[str, Any]:
