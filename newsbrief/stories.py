@@ -469,7 +469,7 @@ class StoryClusterer:
         raw = {i: similarity(me, a, s) for i, a in near.items()}
         stored = index.links(near)
         me.background = self._background(raw.values())
-        backgrounds = {i: self._background([*stored[i].values(), raw[i]]) for i in near}
+        backgrounds = self._backgrounds(raw, stored)
         pairs = {i: raw[i] - s.scale * (me.background + backgrounds[i]) / 2 for i in raw}
 
         by_story: defaultdict[int, list[float]] = defaultdict(list)
@@ -478,11 +478,26 @@ class StoryClusterer:
         sizes = index.sizes(by_story)
         scores = {sid: _linkage(v, sizes.get(sid, len(v)), s.links) for sid, v in by_story.items()}
         best = sorted((sid for sid, v in scores.items() if v > 0), key=lambda k: -scores[k])
-        moves = self._regroup(me, raw, backgrounds, stored, best[: s.regroup])
+        members = index.members(best[: s.regroup], me.time, s.gap, s.members)
+        # Members the candidate search missed are scored too: taken as 0, a report of the
+        # event that shares few rare words with this one would be split off its story.
+        missed = index.load(members.keys() - near.keys())
+        if missed:
+            near.update(missed)
+            raw.update({i: similarity(me, a, s) for i, a in missed.items()})
+            stored.update(index.links(missed))
+            me.background = self._background(raw.values())
+            backgrounds.update(self._backgrounds({i: raw[i] for i in missed}, stored))
+        moves = self._regroup(me, raw, backgrounds, stored, members)
         links = {i: round(v, 4) for i, v in raw.items() if v >= s.keep}
         changed = {i: b for i, b in backgrounds.items() if b != near[i].background}
         index.save(me, feats.terms, links, changed, moves)
         return Placement(article_id, me.story, scores.get(me.story, 0.0), moves)
+
+    def _backgrounds(self, raw: Mapping[int, float],
+                     stored: Mapping[int, Mapping[int, float]]) -> dict[int, float]:
+        """Each scored article's background, its pair score with the new article included."""
+        return {i: self._background([*stored[i].values(), raw[i]]) for i in raw}
 
     def _background(self, scores: Iterable[float]) -> float:
         k = self.settings.background_k
@@ -501,25 +516,23 @@ class StoryClusterer:
         return self.index.load(top)
 
     def _regroup(self, me: Indexed, raw: Mapping[int, float], backgrounds: Mapping[int, float],
-                 stored: Mapping[int, Mapping[int, float]], stories: Sequence[int]
-                 ) -> dict[int, int]:
-        """Cluster the new article with the recent members of the stories it scores best
-        with (average linkage over the stored pair scores), set `me.story`, and return
-        the earlier articles whose story changed. `stored` holds the links already read
-        (the candidates'); only the other members' are read here.
+                 stored: Mapping[int, Mapping[int, float]],
+                 members: Mapping[int, tuple[int, float]]) -> dict[int, int]:
+        """Cluster the new article with `members`, the recent members of the stories it
+        scores best with (average linkage over the pair scores), set `me.story`, and
+        return the earlier articles whose story changed. `raw` holds the new article's
+        pair scores with every member, `stored` every member's stored links.
 
         Regrouping a neighbourhood, not only placing the new article, lets a later article
         join two halves of one event or split a story that an early article glued together,
         so the stories depend far less on the order articles arrive in.
         """
         s = self.settings
-        members = self.index.members(stories, me.time, s.gap, s.members)
         ids = [me.id, *members]
-        bg = np.array([me.background] + [backgrounds.get(i, b) for i, (_, b) in members.items()])
-        links = {**stored, **self.index.links(members.keys() - stored.keys())}
+        bg = np.array([me.background] + [backgrounds[i] for i in members])
         score = np.empty((len(ids), len(ids)))
         for a, i in enumerate(ids):  # a missing link is a raw score of 0
-            row = raw if a == 0 else links[i]
+            row = raw if a == 0 else stored[i]
             score[a] = [row.get(j, 0.0) for j in ids]
         score[1:, 0] = score[0, 1:]
         score -= s.scale * (bg[:, None] + bg[None, :]) / 2

@@ -217,6 +217,28 @@ def test_stories_article_moves_to_a_better_story() -> None:
     assert placed.story == index.stories()[1]
 
 
+def test_stories_regrouping_scores_members_the_candidate_search_missed() -> None:
+    # With one candidate, the third report finds only one earlier report; the other is in
+    # the same story and is scored against it too (a stored link), not taken as unrelated,
+    # which on a busy topic would split it off its story.
+    reports = [
+        ("Harbour bridge reopens after repairs",
+         "The harbour bridge reopened on Tuesday after eight months of cable repairs, the "
+         "council said."),
+        ("Harbour bridge open again, council says",
+         "Traffic crossed the harbour bridge on Tuesday, reopened after the cable repairs, "
+         "the council said."),
+        ("Council reopens harbour bridge",
+         "The council reopened the harbour bridge on Tuesday once the cable repairs ended."),
+    ]
+    index = MemoryIndex()
+    clusterer = StoryClusterer(index, Settings(candidates=1))
+    placed = [clusterer.add(i, features(title, text)) for i, (title, text) in enumerate(reports)]
+    assert len({p.story for p in placed}) == 1
+    assert set(index.links([2])[2]) == {0, 1}
+    assert min(index.links([2])[2].values()) > 1.0  # both scored as the close reports they are
+
+
 def test_stories_event_marks_tell_events_of_one_topic_apart() -> None:
     """Reports that name the same day, figures and phrases score higher than reports of
     another event of the same topic, which name another day."""
