@@ -223,11 +223,11 @@ def test_stories_regrouping_scores_members_the_candidate_search_missed() -> None
     # which on a busy topic would split it off its story.
     reports = [
         ("Harbour bridge reopens after repairs",
-         "The harbour bridge reopened on Tuesday after eight months of cable repairs, the "
-         "council said."),
+         ("The harbour bridge reopened on Tuesday after eight months of cable repairs, the "
+         "council said.")),
         ("Harbour bridge open again, council says",
-         "Traffic crossed the harbour bridge on Tuesday, reopened after the cable repairs, "
-         "the council said."),
+         ("Traffic crossed the harbour bridge on Tuesday, reopened after the cable repairs, "
+         "the council said.")),
         ("Council reopens harbour bridge",
          "The council reopened the harbour bridge on Tuesday once the cable repairs ended."),
     ]
