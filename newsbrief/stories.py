@@ -18,8 +18,10 @@ Clustering is incremental, so a store can take one article at a time for years:
   everything (one more COVID-19 update) needs more to join a story than one that resembles
   nothing. This is local scaling (CSLS, Conneau et al. 2018) applied to news; on AllSides it
   is worth ~3 points of B³ F1 over plain cosine.
+- With a sentence encoder (`newsbrief.encoders`, optional), the cosine of the articles'
+  vectors joins the pair score: it finds reports of one event told in different words.
 - A new article is clustered together with the recent members of the stories it scores
-  best with (average linkage over the stored pair scores, `Settings.threshold`): it joins
+  best with (average linkage over the pair scores, `Settings.threshold`): it joins
   one, starts one, or joins two that it bridges, and an early article that glued two
   events together can be split off. There is no fixed number of stories, the result
   depends little on arrival order, and a story goes quiet once no article has come within
