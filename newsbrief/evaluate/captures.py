@@ -5,13 +5,12 @@ joined, scored against the gold article body with bag-of-words F1 (`eval/metrics
 the "whole capture" baseline computed in the same run (SOURCE.md publishes 0.635).
 
 Example:
-    python eval/captures.py --verbose
-    python eval/captures.py --data /work/shared/data --limit 20 --json
+    python -m newsbrief.evaluate.captures --verbose
+    python -m newsbrief.evaluate.captures --data /work/shared/data --limit 20 --json
 """
 
 from __future__ import annotations
 
-import argparse
 import html
 import json
 import logging
@@ -23,14 +22,13 @@ from typing import Any
 
 import trafilatura
 
-from ..datasets import default_data_dir
 from ..ingest.capture import read_capture
 from ..records import BlockKind, ParsedPage
 from .metrics import token_prf
+from .report import task_parser
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_DATA = default_data_dir()
 # The gold bodies are the benchmark's `articleBody`: paragraphs and in-body subheadings. Measured
 # on the 121 captures: paragraph+heading 0.933, paragraphs alone 0.931, and adding label and
 # takeaway changes nothing (no capture is a story card, so none is detected). We keep labels
@@ -132,14 +130,8 @@ def score_captures(data_dir: Path, limit: int | None = None) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: print per-page scores (--verbose) and the means, or JSON (--json)."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--data", type=Path, default=DEFAULT_DATA, help=f"data folder (default: {DEFAULT_DATA})"
-    )
-    parser.add_argument("--limit", type=int, default=None, help="score only the first N captures")
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser = task_parser(__doc__, limit_help="score only the first N captures",
+                         holding="page-captures/")
     parser.add_argument(
         "--verbose", action="store_true", help="print every page's scores, worst first"
     )

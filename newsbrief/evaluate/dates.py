@@ -18,7 +18,6 @@ Example:
 
 from __future__ import annotations
 
-import argparse
 import glob
 import json
 import logging
@@ -32,8 +31,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..datasets import default_data_dir
 from ..facts.timex import find_timexes
+from .report import task_parser
 
 logger = logging.getLogger(__name__)
 
@@ -294,14 +293,11 @@ def published_scores(data_dir: Path) -> dict[str, dict[str, float]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=default_data_dir(),
-                        help="the folder holding tempeval3/ (default: ../shared/data)")
+    parser = task_parser(__doc__, limit_help="score only the first N documents",
+                         holding="tempeval3/")
     parser.add_argument("--split", choices=sorted(SPLITS),
                         help="test (te3-platinum) or train (TBAQ-cleaned); default: test if "
                         "present, else train")
-    parser.add_argument("--limit", type=int, help="score only the first N documents")
-    parser.add_argument("--json", action="store_true", help="print the rows as JSON")
     parser.add_argument("--errors", action="store_true",
                         help="also list newsbrief's misses, false alarms and wrong values")
     parser.add_argument("--no-dateparser", action="store_true",

@@ -36,7 +36,6 @@ Example:
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 import logging
@@ -53,7 +52,7 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
-from ..datasets import default_data_dir
+from .report import task_parser
 
 logger = logging.getLogger(__name__)
 
@@ -665,12 +664,8 @@ def _published_cells(values: dict[str, float], shown: Sequence[str]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """`python -m newsbrief.evaluate.extraction [--data DIR] [--limit N] [--json]`."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=default_data_dir(),
-                        help="the folder holding article-extraction-benchmark/ and "
-                        "trafilatura-eval/ (default: ../shared/data)")
-    parser.add_argument("--limit", type=int, help="score only the first N pages of each set")
-    parser.add_argument("--json", action="store_true", help="print the rows as one JSON list")
+    parser = task_parser(__doc__, limit_help="score only the first N pages of each set",
+                         holding="article-extraction-benchmark/ and trafilatura-eval/")
     parser.add_argument("--systems", help="comma-separated systems to run live (default: all)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

@@ -36,7 +36,6 @@ Example:
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import re
@@ -47,15 +46,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..datasets import default_data_dir
 from ..facts.entities import extract_entities
 from ..facts.quotes import extract_quotes
 from ..records import Article, Paragraph, Span
 from ..segment import split_sentences
+from .report import task_parser
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_DATA = default_data_dir()
 # No system has published scores on PolNeAR (its SOURCE.md); the brief's textacy figures on
 # dev were content F1 0.52 and speaker F1 0.45, and we re-measure textacy in the same run.
 ANCHOR = "none published (SOURCE.md: inter-annotator agreement only)"
@@ -302,14 +300,9 @@ def _textacy_pipeline() -> Any:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: print the table (ours beside textacy), or the rows as JSON."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                        help=f"data folder holding polnear/ (default: {DEFAULT_DATA})")
+    parser = task_parser(__doc__, limit_help="score only the first N texts", holding="polnear/")
     parser.add_argument("--split", default="dev", help="train or dev (default: dev)")
-    parser.add_argument("--limit", type=int, default=None, help="score only the first N texts")
     parser.add_argument("--no-textacy", action="store_true", help="skip the textacy anchor")
-    parser.add_argument("--json", action="store_true", help="print the rows as JSON")
     args = parser.parse_args(argv)
     if not (args.data / "polnear" / args.split / "text").is_dir():
         print(f"No PolNeAR {args.split} split under {args.data}: pass --data DIR, the folder "

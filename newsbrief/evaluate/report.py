@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterable
+from pathlib import Path
 
+from ..datasets import default_data_dir
 from . import Row
 
 
@@ -46,3 +49,16 @@ def table(rows: Iterable[Row], *, markdown: bool = False) -> str:
             text = [fmt.format(*r).rstrip() for r in [header, *body]]
         out.append("\n".join(text))
     return "\n\n".join(out)
+
+
+def task_parser(doc: str, *, limit_help: str, holding: str = "the data sets"
+                ) -> argparse.ArgumentParser:
+    """The flags every `python -m newsbrief.evaluate.<task>` shares, as `newsbrief eval` has
+    them; a task adds its own. `holding` names the folders `--data` must hold."""
+    parser = argparse.ArgumentParser(description=doc,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=default_data_dir(),
+                        help=f"the folder holding {holding} (default: %(default)s)")
+    parser.add_argument("--limit", type=int, help=limit_help)
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    return parser

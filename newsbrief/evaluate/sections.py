@@ -19,7 +19,6 @@ Example:
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import sys
@@ -30,17 +29,16 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
-from ..datasets import default_data_dir
 from ..errors import NewsbriefError
 from ..ingest import build_article, ingest
 from ..labels import lemma, write_takeaway
 from ..records import Article, Block, ParsedPage, Sentence
 from ..sections import make_topic_segmenter
 from ..segment import split_sentences
+from .report import task_parser
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_DATA = default_data_dir()
 BENCHMARK = "article-extraction-benchmark"
 # A page needs this many subheadings for its sections to be a reference worth scoring
 # against: a single heading is mostly "Comments" or a promotion, not a section.
@@ -228,10 +226,7 @@ def run(data_dir: Path, limit: int | None = None) -> list[dict[str, Any]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data/ folder")
-    parser.add_argument("--limit", type=int, default=None, help="read only N benchmark pages")
-    parser.add_argument("--json", action="store_true", help="print the rows as JSON")
+    parser = task_parser(__doc__, limit_help="read only N benchmark pages")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="log skipped pages and the time per page")
     args = parser.parse_args(argv)

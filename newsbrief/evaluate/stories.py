@@ -39,7 +39,6 @@ Example:
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import sys
@@ -50,8 +49,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..datasets import default_data_dir
 from ..stories import Features, MemoryIndex, StoryClusterer, encoder_text, features, timestamp
+from .report import table, task_parser
 
 DATASETS = ("allsides-neus", "basil", "duc-2006-2007", "wikiref220")
 SINGLE_PASS = 0.3
@@ -295,29 +294,8 @@ def _mean(runs: list[dict[str, float]]) -> dict[str, float]:
     return {k: sum(r[k] for r in runs) / len(runs) for k in runs[0]}
 
 
-def _table(rows: list[dict[str, Any]]) -> str:
-    metrics = ["b3_precision", "b3_recall", "b3_f1", "pairwise_f1", "articles_per_second",
-               "features_per_second"]
-    cells: defaultdict[tuple[str, str], dict[str, float]] = defaultdict(dict)
-    sizes: dict[str, int] = {}
-    for r in rows:
-        cells[(r["dataset"], r["system"])][r["metric"]] = r["value"]
-        sizes[r["dataset"]] = r["n"]
-    lines = [("| data set | n | system | B³ P | B³ R | B³ F1 | pairwise F1 | clustering articles/s "
-              "| features articles/s |"), "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
-    for (dataset, system), values in cells.items():
-        shown = [f"{values[m]:.3f}" if m in values and not m.endswith("per_second")
-                 else f"{values[m]:,.0f}" if m in values else "" for m in metrics]
-        lines.append(f"| {dataset} | {sizes[dataset]} | {system} | " + " | ".join(shown) + " |")
-    return "\n".join(lines)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=default_data_dir(),
-                        help="the folder holding the data sets (default: %(default)s)")
-    parser.add_argument("--limit", type=int, help="score only the first N articles of each set")
-    parser.add_argument("--json", action="store_true", help="print the rows as JSON")
+    parser = task_parser(__doc__, limit_help="score only the first N articles of each set")
     parser.add_argument("--encoder", help="also score newsbrief with this sentence encoder "
                         "(e.g. minilm.v1; needs the embed extra)")
     args = parser.parse_args(argv)
@@ -326,7 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     rows = run(args.data, args.limit, args.encoder)
-    print(json.dumps(rows, indent=2) if args.json else _table(rows))
+    print(json.dumps(rows, indent=2) if args.json else table(rows, markdown=True))
     return 0
 
 

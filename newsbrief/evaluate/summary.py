@@ -25,7 +25,6 @@ Example:
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
@@ -38,15 +37,13 @@ from typing import Any
 
 import nupunkt
 
-from ..datasets import default_data_dir
 from ..ingest import build_article
 from ..records import Article, Block, ParsedPage, Sentence
 from ..registry import summarizers
 from ..segment import split_sentences
 from ..summarize import extractive, lead  # noqa: F401  (lead registers lead.v1)
-from .report import table
+from .report import table, task_parser
 
-DEFAULT_DATA = default_data_dir()
 DATASETS = ("summeval", "realsumm")
 METRICS = ("rouge1", "rouge2", "rougeLsum")
 BULLETS = 3
@@ -310,14 +307,8 @@ def fit_word_weights(data_dir: Path, limit: int | None = None) -> tuple[float, .
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: print the table (or JSON rows with --json), or refit with --fit."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                        help=f"data folder holding summeval/ and realsumm/ (default: {DEFAULT_DATA})")
-    parser.add_argument("--limit", type=int, default=None,
-                        help="score only the first N documents of each data set")
-    parser.add_argument("--json", action="store_true", help="print the rows as JSON")
+    parser = task_parser(__doc__, limit_help="score only the first N documents of each data set",
+                         holding="summeval/ and realsumm/")
     parser.add_argument("--fit", action="store_true",
                         help="fit the word salience weights on the data and print them")
     args = parser.parse_args(argv)
