@@ -429,7 +429,7 @@ class Settings:
     members: int = 50
     query_terms: int = 8
     postings: int = 200
-    candidates: int = 20
+    candidates: int = 10
     background_k: int = 5
     keep: float = 0.05
     encoder: tuple[float, float] = (1.0, 0.13)
