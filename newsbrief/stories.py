@@ -57,31 +57,10 @@ import Stemmer  # type: ignore[import-not-found]
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "Features",
-    "Indexed",
-    "Marks",
-    "MemoryIndex",
-    "Placement",
-    "Settings",
-    "StoryClusterer",
-    "StoryIndex",
-    "article_features",
-    "bands",
-    "brief_text",
-    "centroid",
-    "cosine",
-    "encoder_text",
-    "explain",
-    "features",
-    "marks",
-    "merge_timeline",
-    "minhash",
-    "people",
-    "quotes_by_speaker",
-    "resemblance",
-    "similarity",
-    "timestamp",
-    "top_terms",
+    "Features", "Indexed", "Marks", "MemoryIndex", "Placement", "Settings", "StoryClusterer",
+    "StoryIndex", "article_features", "bands", "brief_text", "centroid", "cosine", "encoder_text",
+    "explain", "features", "marks", "merge_timeline", "minhash", "people", "quotes_by_speaker",
+    "resemblance", "similarity", "timestamp", "top_terms",
 ]
 
 # --- words ------------------------------------------------------------------------------

@@ -116,15 +116,11 @@ class Store:
             # power cut can lose the last few), at a fraction of FULL's fsyncs.
             self._conn.execute("PRAGMA synchronous = NORMAL")
             migrate(self._conn, self.path)
+            self.encoder = self._keep_encoder(encoder)
         except sqlite3.DatabaseError as e:
             self._conn.close()
             raise StoreError(f"{self.path} is not a newsbrief store ({e}): choose another "
                              "file with --db.") from e
-        except StoreError:
-            self._conn.close()
-            raise
-        try:
-            self.encoder = self._keep_encoder(encoder)
         except StoreError:
             self._conn.close()
             raise
