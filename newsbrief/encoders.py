@@ -75,24 +75,14 @@ class SentenceTransformerEncoder:
         self._model = model
 
     def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        """One unit row per text, in input order.
-
-        Texts go through longest first, so each batch holds texts of similar length and pads
-        little; sentence-transformers sorts too, but this keeps the speed whatever it does.
-        """
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        """One unit row per text, in input order (sentence-transformers batches texts of
+        similar length together and restores the order)."""
         if not texts:
-            return out
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
-        vectors = self._model.encode(
-            [texts[i] for i in order],
-            batch_size=self.batch_size,
-            show_progress_bar=False,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-        )
-        out[order] = np.asarray(vectors, dtype=np.float32)
-        return out
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(list(texts), batch_size=self.batch_size,
+                                     show_progress_bar=False, convert_to_numpy=True,
+                                     normalize_embeddings=True)
+        return np.asarray(vectors, dtype=np.float32)
 
 
 def _model_folder(model: str | None) -> Path:

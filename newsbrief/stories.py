@@ -269,9 +269,9 @@ class StoryIndex(Protocol):
         """The stored pair scores of these articles, both directions."""
 
     def members(self, stories: Collection[int], time: float | None, window: float,
-                limit: int) -> dict[int, tuple[int, float]]:
+                limit: int) -> dict[int, int]:
         """Up to `limit` articles of each story within `window` seconds of `time` (all
-        when `time` is None), the latest first: id → (story, background)."""
+        when `time` is None), the latest first: id → story."""
 
     def new_story(self) -> int:
         """A fresh story id."""
@@ -322,14 +322,14 @@ class MemoryIndex:
         return {i: self._links.get(i, {}) for i in ids}
 
     def members(self, stories: Collection[int], time: float | None, window: float,
-                limit: int) -> dict[int, tuple[int, float]]:
-        out: dict[int, tuple[int, float]] = {}
+                limit: int) -> dict[int, int]:
+        out: dict[int, int] = {}
         for story in stories:
             found = 0
             for i in reversed(self._members.get(story, [])):  # the latest added first
                 t = self.articles[i].time
                 if time is None or t is None or abs(t - time) <= window:
-                    out[i] = (story, self.articles[i].background)
+                    out[i] = story
                     found += 1
                     if found == limit:
                         break
@@ -498,11 +498,12 @@ class StoryClusterer:
 
     def _regroup(self, me: Indexed, raw: Mapping[int, float], backgrounds: Mapping[int, float],
                  stored: Mapping[int, Mapping[int, float]],
-                 members: Mapping[int, tuple[int, float]]) -> dict[int, int]:
+                 members: Mapping[int, int]) -> dict[int, int]:
         """Cluster the new article with `members`, the recent members of the stories it
         scores best with (average linkage over the pair scores), set `me.story`, and
-        return the earlier articles whose story changed. `raw` holds the new article's
-        pair scores with every member, `stored` every member's stored links.
+        return the earlier articles whose story changed. `members` maps each to its story,
+        `raw` holds the new article's pair scores with every member, `stored` every
+        member's stored links.
 
         Regrouping a neighbourhood, not only placing the new article, lets a later article
         join two halves of one event or split a story that an early article glued together,
@@ -517,12 +518,11 @@ class StoryClusterer:
             score[a] = [row.get(j, 0.0) for j in ids]
         score[1:, 0] = score[0, 1:]
         score -= s.scale * (bg[:, None] + bg[None, :]) / 2
-        previous = {i: story for i, (story, _) in members.items()}
         moves: dict[int, int] = {}
         taken: set[int] = set()
         cut = s.threshold + (s.encoder[1] if me.vector is not None else 0.0)
         for group in sorted(_average_linkage(score, cut), key=len, reverse=True):
-            votes = Counter(previous[ids[k]] for k in group if k)
+            votes = Counter(members[ids[k]] for k in group if k)
             story = next((st for st, _ in votes.most_common() if st not in taken), None)
             if story is None:
                 story = self.index.new_story()
@@ -530,7 +530,7 @@ class StoryClusterer:
             for k in group:
                 if k == 0:
                     me.story = story
-                elif previous[ids[k]] != story:
+                elif members[ids[k]] != story:
                     moves[ids[k]] = story
         return moves
 

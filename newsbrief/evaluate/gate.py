@@ -2,9 +2,10 @@
 
 Floors live in `eval/baseline.json` as `{"limit": N, "whole": [task, ...], "floors":
 {"task/dataset/metric": value}}` for newsbrief's own rows: scores on the first N items of each
-data set, except for the `whole` tasks, fast enough to be gated on their whole sets. They only ever rise: `--update-floors` raises each floor to the new
-score (minus a small epsilon for noise) and never lowers one unless `--allow-regression` is
-given, as trafilatura's `tests/eval_gate.py` does for its extraction F1.
+data set, except for the `whole` tasks, fast enough to be gated on their whole sets. They
+only ever rise: `--update-floors` raises each floor to the new score (minus a small epsilon
+for noise) and never lowers one unless `--allow-regression` is given, as trafilatura's
+`tests/eval_gate.py` does for its extraction F1.
 """
 
 from __future__ import annotations

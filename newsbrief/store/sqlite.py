@@ -595,14 +595,14 @@ class _SqliteIndex:
         return out
 
     def members(self, story_ids: Collection[int], time: float | None, window: float,
-                limit: int) -> dict[int, tuple[int, float]]:
-        out: dict[int, tuple[int, float]] = {}
+                limit: int) -> dict[int, int]:
+        out: dict[int, int] = {}
         low, high = (-math.inf, math.inf) if time is None else (time - window, time + window)
         for story in story_ids:  # a few stories, each an index range scan
-            for i, background in self.db.execute(
-                    "SELECT id, background FROM articles WHERE story_id = ? AND time BETWEEN ? "
-                    "AND ? ORDER BY time DESC LIMIT ?", (story, low, high, limit)):
-                out[i] = (story, background)
+            for (i,) in self.db.execute(
+                    "SELECT id FROM articles WHERE story_id = ? AND time BETWEEN ? AND ? "
+                    "ORDER BY time DESC LIMIT ?", (story, low, high, limit)):
+                out[i] = story
         return out
 
     def new_story(self) -> int:
